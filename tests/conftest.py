@@ -37,3 +37,39 @@ def cli(home: Path):
         return runner.invoke(main, list(args), input=input, catch_exceptions=False)
 
     return run
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TINY_CALLS = FIXTURES / "tiny_calls.jsonl"
+
+
+@pytest.fixture(scope="session")
+def tiny_split(tmp_path_factory) -> Path:
+    """A fixed test split for the tiny corpus: the fourth scenario of each matter type."""
+    import json
+
+    from training.corpus import load_files
+
+    scenarios = sorted({c.call.scenario for c in load_files([TINY_CALLS]) if c.call.scenario.endswith("-4")})
+    path = tmp_path_factory.mktemp("split") / "test_scenarios.json"
+    path.write_text(json.dumps({"test_scenarios": scenarios}), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model():
+    """A small model trained on inline, hand-written calls (6 matter types), shared by the session."""
+    from classifier.model import RouteModel
+    from classifier.prepare import prepare
+    from training.corpus import load_files
+
+    calls = [c.call for c in load_files([TINY_CALLS])]
+    return RouteModel(cv_folds=2, max_iter=500).fit(
+        [prepare(c.text) for c in calls], [c.matter_type for c in calls], [c.tier for c in calls], [c.scenario for c in calls])
+
+
+@pytest.fixture(scope="session")
+def router(tiny_model):
+    from classifier.route import Router
+
+    return Router(tiny_model, "tiny-test")

@@ -1,0 +1,1 @@
+"""From call text to a route suggestion: normalize → mask → segment → features → model → route."""

@@ -1,0 +1,132 @@
+"""The fitted model: features, a matter-type classifier and a tier classifier, as one unit.
+
+Keeps the scikit-learn estimator contract (parameters in __init__, learned state ending in _,
+fit returns self) so training, cross-validation and saving treat it as one object. Its
+inputs are texts already prepared by `classifier.prepare` (normalised and masked).
+Calibration and thresholds are chosen on out-of-fold predictions from grouped folds, so
+paraphrases of one scenario never judge each other.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.base import BaseEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from classifier.calibration import calibrated, confidence_threshold, fit_temperature, recall_threshold
+from classifier.features import build_features, readable_names
+
+TIERS = ("emergency", "urgent", "routine")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelOutput:
+    matter_probabilities: np.ndarray  # aligned with RouteModel.matter_classes_
+    tier_probabilities: np.ndarray    # aligned with TIERS
+    row: csr_matrix                   # the text's feature row, for evidence
+
+
+class RouteModel(BaseEstimator):
+    def __init__(self, matter_c: float = 20.0, tier_c: float = 4.0, char_ngrams: tuple[int, int] = (1, 3),
+                 char_weight: float = 1.0, cv_folds: int = 4, target_precision: float = 0.97,
+                 emergency_recall: float = 0.985, max_iter: int = 300):
+        self.matter_c = matter_c
+        self.tier_c = tier_c
+        self.char_ngrams = char_ngrams
+        self.char_weight = char_weight
+        self.cv_folds = cv_folds
+        self.target_precision = target_precision
+        self.emergency_recall = emergency_recall
+        self.max_iter = max_iter
+
+    # -- fitting -----------------------------------------------------------------------------
+    def _fit_parts(self, texts: list[str], matters: np.ndarray, tiers: np.ndarray):
+        features = build_features(char_ngrams=tuple(self.char_ngrams), char_weight=self.char_weight)
+        X = features.fit_transform(texts)
+        matter_clf = LogisticRegression(C=self.matter_c, max_iter=self.max_iter).fit(X, matters)
+        tier_clf = LogisticRegression(C=self.tier_c, max_iter=self.max_iter, class_weight="balanced").fit(X, tiers)
+        return features, matter_clf, tier_clf
+
+    def fit(self, texts: list[str], matter_types: list[str], tiers: list[str], groups: list[str],
+            forced_emergency: list[bool] | None = None, progress=None) -> "RouteModel":
+        """Fit on prepared texts; `groups` are scenario ids, `forced_emergency` marks texts whose
+        red flags already force `emergency` (the tier threshold needs to cover only the rest)."""
+        matters = np.asarray(matter_types)
+        tier_labels = np.asarray(tiers)
+        forced = np.asarray(forced_emergency if forced_emergency is not None else [False] * len(texts))
+        self.matter_classes_ = np.unique(matters)
+        matter_index = {c: i for i, c in enumerate(self.matter_classes_)}
+        oof_logits = np.zeros((len(texts), len(self.matter_classes_)))
+        oof_emergency = np.zeros(len(texts))
+        folds = GroupKFold(n_splits=self.cv_folds)
+        for fold, (train, test) in enumerate(folds.split(texts, matters, groups)):
+            if progress:
+                progress(f"calibration fold {fold + 1}/{self.cv_folds}")
+            features, matter_clf, tier_clf = self._fit_parts([texts[i] for i in train], matters[train], tier_labels[train])
+            X_test = features.transform([texts[i] for i in test])
+            logits = np.full((len(test), len(self.matter_classes_)), -1e3)
+            columns = [matter_index[c] for c in matter_clf.classes_]
+            logits[:, columns] = matter_clf.decision_function(X_test)
+            oof_logits[test] = logits
+            oof_emergency[test] = tier_clf.predict_proba(X_test)[:, list(tier_clf.classes_).index("emergency")]
+        if progress:
+            progress("final fit on all training records")
+        self.features_, self.matter_clf_, self.tier_clf_ = self._fit_parts(list(texts), matters, tier_labels)
+        truth = np.array([matter_index[m] for m in matters])
+        self.temperature_ = fit_temperature(oof_logits, truth)
+        probabilities = calibrated(oof_logits, self.temperature_)
+        confidence = probabilities.max(axis=1)
+        correct = probabilities.argmax(axis=1) == truth
+        self.confidence_threshold_ = confidence_threshold(confidence, correct, self.target_precision)
+        self.emergency_threshold_ = recall_threshold(oof_emergency, tier_labels == "emergency", forced, self.emergency_recall)
+        self.oof_summary_ = {
+            "matter_accuracy": float(correct.mean()),
+            "temperature": self.temperature_,
+            "confidence_threshold": self.confidence_threshold_,
+            "alone_share": float((confidence >= self.confidence_threshold_).mean()),
+            "emergency_threshold": self.emergency_threshold_,
+        }
+        self.feature_names_ = np.asarray(readable_names(self.features_), dtype=object)
+        self.tier_columns_ = [list(self.tier_clf_.classes_).index(t) for t in TIERS]
+        return self
+
+    def use_cache_dir(self, folder) -> None:
+        """Point the segmenter's jieba cache at this machine's FENLIU_HOME (not saved with the model)."""
+        self.features_.transformer_list[0][1].analyzer.cache_dir = folder
+
+    def warm(self) -> None:
+        self.features_.transformer_list[0][1].analyzer.warm()
+
+    # -- prediction --------------------------------------------------------------------------
+    def score_texts(self, prepared_texts: list[str]) -> list[ModelOutput]:
+        X = self.features_.transform(prepared_texts)
+        matter = calibrated(self.matter_clf_.decision_function(X), self.temperature_)
+        tier = self.tier_clf_.predict_proba(X)[:, self.tier_columns_]
+        return [ModelOutput(matter[i], tier[i], X[i]) for i in range(X.shape[0])]
+
+    def decide_tier(self, tier_probabilities: np.ndarray) -> str:
+        if tier_probabilities[0] >= self.emergency_threshold_:
+            return "emergency"
+        return "urgent" if tier_probabilities[1] >= tier_probabilities[2] else "routine"
+
+    def evidence(self, row: csr_matrix, matter_index: int, top: int = 6) -> list[tuple[str, float]]:
+        """Terms that pushed the chosen class most: tf-idf value × (class weight − mean weight)."""
+        coef = self.matter_clf_.coef_
+        columns = row.indices
+        if len(columns) == 0:
+            return []
+        weights = coef[matter_index, columns] - coef[:, columns].mean(axis=0)
+        contribution = row.data * weights
+        order = np.argsort(-contribution)
+        picked: list[tuple[str, float]] = []
+        for position in order:
+            if contribution[position] <= 0 or len(picked) >= top:
+                break
+            term = str(self.feature_names_[columns[position]])
+            if len(term.strip()) < 2 or term.startswith("〔") or any(term in chosen for chosen, _ in picked):
+                continue
+            picked = [(t, w) for t, w in picked if t not in term] + [(term, float(contribution[position]))]
+        return sorted(picked, key=lambda item: -item[1])

@@ -1,0 +1,121 @@
+"""The registry: signed, verified before loading, atomic promotion, rollback as undo."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from training.registry import NoActiveModel, Registry, RegistryError
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Registry:
+    return Registry(tmp_path / "home")
+
+
+def test_saved_model_verifies_and_loads(registry, tiny_model):
+    version = registry.save(tiny_model, {"metrics": {"macro_f1": 0.9}})
+    manifest = registry.verify(version)
+    assert manifest["artifact_sha256"] and manifest["signature"]
+    assert {"scikit-learn", "numpy", "jieba", "python"} <= set(manifest["library_versions"])
+    loaded = registry.load(version)
+    assert list(loaded.model.matter_classes_) == list(tiny_model.matter_classes_)
+
+
+def test_key_file_is_private(registry, tiny_model):
+    registry.save(tiny_model, {})
+    mode = stat.S_IMODE(os.stat(registry.home / "signing.key").st_mode)
+    assert mode == 0o600
+
+
+def test_tampered_artifact_is_refused(registry, tiny_model):
+    version = registry.save(tiny_model, {})
+    artifact = registry.root / version / "model.joblib"
+    data = bytearray(artifact.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    artifact.write_bytes(bytes(data))
+    with pytest.raises(RegistryError, match="SHA-256"):
+        registry.load(version)
+
+
+def test_manifest_with_wrong_signature_is_refused(registry, tiny_model):
+    version = registry.save(tiny_model, {"metrics": {"macro_f1": 0.5}})
+    path = registry.root / version / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["metrics"]["macro_f1"] = 0.99
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(RegistryError, match="signature"):
+        registry.load(version)
+
+
+def test_a_model_signed_with_another_key_is_refused(tmp_path, tiny_model):
+    other = Registry(tmp_path / "home", signing_key="another-key")
+    version = other.save(tiny_model, {})
+    with pytest.raises(RegistryError, match="signature"):
+        Registry(tmp_path / "home", signing_key="the-right-key").load(version)
+
+
+def test_unsigned_manifest_is_refused(registry, tiny_model):
+    version = registry.save(tiny_model, {})
+    path = registry.root / version / "manifest.json"
+    manifest = json.loads(path.read_text())
+    del manifest["signature"]
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(RegistryError, match="unsigned"):
+        registry.load(version)
+
+
+def test_library_drift_refuses_with_instructions(registry, tiny_model):
+    version = registry.save(tiny_model, {})
+    path = registry.root / version / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["library_versions"]["scikit-learn"] = "0.24.2"
+    del manifest["signature"]
+    from training.signing import sign
+
+    manifest["signature"] = sign(manifest, registry.key)
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(RegistryError, match="retrain"):
+        registry.load(version)
+
+
+def test_no_active_model_says_what_to_do(registry):
+    with pytest.raises(NoActiveModel, match="fenliu train --promote"):
+        registry.load()
+
+
+def test_promote_and_rollback_are_an_undo_stack(registry, tiny_model):
+    v1, v2, v3 = (registry.save(tiny_model, {"n": i}) for i in range(3))
+    for version in (v1, v2, v3):
+        registry.promote(version)
+    assert registry.active_version() == v3
+    assert registry.rollback() == v2
+    assert registry.rollback() == v1
+    with pytest.raises(RegistryError, match="nothing to roll back"):
+        registry.rollback()
+    assert registry.active_version() == v1
+
+
+def test_pointer_is_replaced_atomically(registry, tiny_model):
+    version = registry.save(tiny_model, {})
+    registry.promote(version)
+    assert (registry.root / "ACTIVE").read_text().strip() == version
+    assert not [p for p in registry.root.iterdir() if p.name.startswith(".active-")]
+
+
+def test_failed_save_leaves_nothing_and_keeps_the_active_model(registry, tiny_model, monkeypatch):
+    good = registry.save(tiny_model, {})
+    registry.promote(good)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("training.registry.joblib.dump", disk_full)
+    with pytest.raises(OSError):
+        registry.save(tiny_model, {})
+    assert registry.versions() == [good]
+    assert registry.active_version() == good
+    assert not [p for p in registry.root.iterdir() if p.name.startswith(".staging-")]

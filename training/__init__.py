@@ -1,0 +1,1 @@
+"""For trainers and evaluators: corpus loading, fitting, evaluation and the model registry."""

@@ -1,0 +1,218 @@
+"""The model registry in FENLIU_HOME/models: versioned folders, signed manifests, an atomic pointer.
+
+Each version is a folder with `model.joblib` and `manifest.json`. The manifest records what the
+model was trained on and how well it did, the SHA-256 of the artifact and an HMAC-SHA256
+signature over everything else. Nothing is unpickled before both are verified. The active
+version is named by the file ACTIVE, replaced atomically (os.replace), so a reader never sees
+a half-written pointer; every promotion is appended to promotions.jsonl for rollback.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import joblib
+
+from classifier.model import RouteModel
+from training.signing import file_sha256, load_or_create_key, sign, verify
+
+log = logging.getLogger("fenliu.registry")
+ARTIFACT = "model.joblib"
+MANIFEST = "manifest.json"
+ACTIVE = "ACTIVE"
+HISTORY = "promotions.jsonl"
+TRACKED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "jieba", "joblib", "fenliu")
+STRICT_LIBRARIES = ("scikit-learn", "numpy", "joblib")
+
+
+class RegistryError(Exception):
+    """A registry problem a person can act on; the message says what to do."""
+
+
+class NoActiveModel(RegistryError):
+    pass
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in TRACKED_LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "unknown"
+    return versions
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+@dataclass
+class LoadedModel:
+    version: str
+    model: RouteModel
+    manifest: dict
+    warnings: list[str]
+
+
+class Registry:
+    def __init__(self, home: Path, signing_key: str | None = None):
+        self.home = Path(home)
+        self.root = self.home / "models"
+        self._configured_key = signing_key
+
+    @property
+    def key(self) -> bytes:
+        return load_or_create_key(self.home, self._configured_key)
+
+    # -- writing -----------------------------------------------------------------------------
+    def save(self, model: RouteModel, details: dict) -> str:
+        """Store a model as a new version (not yet active); returns the version id.
+
+        Written into a temporary folder first and renamed into place: a failure (disk full)
+        leaves no partial version and the active model untouched."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        version = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + f"-{os.getpid() % 1000:03d}{int(time.time_ns() % 1000):03d}"
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.root))
+        try:
+            joblib.dump(model, staging / ARTIFACT, compress=3)
+            manifest = {
+                "version": version,
+                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "artifact": ARTIFACT,
+                "artifact_sha256": file_sha256(staging / ARTIFACT),
+                "artifact_bytes": (staging / ARTIFACT).stat().st_size,
+                "library_versions": library_versions(),
+                **details,
+            }
+            manifest["signature"] = sign(manifest, self.key)
+            (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+            for name in (ARTIFACT, MANIFEST):
+                with open(staging / name, "rb") as handle:
+                    os.fsync(handle.fileno())
+            os.rename(staging, self.root / version)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        log.info("saved model version %s", version)
+        return version
+
+    def _write_pointer(self, version: str, action: str) -> None:
+        fd, temporary = tempfile.mkstemp(prefix=".active-", dir=self.root)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(version + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self.root / ACTIVE)
+        with open(self.root / HISTORY, "a", encoding="utf-8") as history:
+            history.write(json.dumps({"action": action, "version": version,
+                                      "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}) + "\n")
+
+    def promote(self, version: str) -> None:
+        """Make a verified version the active one."""
+        self.verify(version)
+        self._write_pointer(version, "promote")
+        log.info("promoted model version %s", version)
+
+    def rollback(self) -> str:
+        """Undo the last promotion: re-activate the version that was active before it."""
+        stack = self.promotion_stack()
+        if len(stack) < 2:
+            raise RegistryError("nothing to roll back to: no earlier promoted version")
+        target = stack[-2]
+        self.verify(target)
+        self._write_pointer(target, "rollback")
+        log.info("rolled back from %s to %s", stack[-1], target)
+        return target
+
+    # -- reading -----------------------------------------------------------------------------
+    def versions(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def promotion_stack(self) -> list[str]:
+        """Promotions still in effect, oldest first: promote pushes, rollback pops."""
+        path = self.root / HISTORY
+        stack: list[str] = []
+        if not path.is_file():
+            return stack
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if entry.get("action") == "rollback":
+                if len(stack) > 1:
+                    stack.pop()
+            elif entry.get("version"):
+                stack.append(entry["version"])
+        return stack
+
+    def active_version(self) -> str | None:
+        path = self.root / ACTIVE
+        if not path.is_file():
+            return None
+        version = path.read_text().strip()
+        return version or None
+
+    def manifest(self, version: str) -> dict:
+        path = self.root / version / MANIFEST
+        if not path.is_file():
+            raise RegistryError(f"model version {version} has no manifest ({path}); it cannot be used")
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise RegistryError(f"the manifest of model version {version} is not valid JSON ({exc}); retrain with `fenliu train`") from None
+
+    def verify(self, version: str) -> dict:
+        """Check signature and artifact hash; returns the manifest or raises RegistryError."""
+        if version not in self.versions():
+            raise RegistryError(f"no model version {version} in {self.root}; see `fenliu registry list`")
+        manifest = self.manifest(version)
+        signature = manifest.pop("signature", None)
+        if not signature:
+            raise RegistryError(f"model version {version} has an unsigned manifest: refusing to load it")
+        if not verify(manifest, signature, self.key):
+            raise RegistryError(f"model version {version}: manifest signature does not match the signing key "
+                                "(tampered, or signed with another FENLIU_SIGNING_KEY): refusing to load it")
+        artifact = self.root / version / manifest.get("artifact", ARTIFACT)
+        if not artifact.is_file():
+            raise RegistryError(f"model version {version}: artifact {artifact.name} is missing")
+        if file_sha256(artifact) != manifest.get("artifact_sha256"):
+            raise RegistryError(f"model version {version}: artifact does not match its SHA-256 (corrupt or tampered): refusing to load it")
+        manifest["signature"] = signature
+        return manifest
+
+    def load(self, version: str | None = None) -> LoadedModel:
+        """Verify, then unpickle. Library drift: minor versions of the strict libraries refuse."""
+        version = version or self.active_version()
+        if version is None:
+            raise NoActiveModel(f"no active model in {self.root}: run `fenliu train --promote` (or `fenliu serve`, which trains one)")
+        manifest = self.verify(version)
+        warnings = []
+        recorded = manifest.get("library_versions", {})
+        current = library_versions()
+        for name, was in recorded.items():
+            now = current.get(name)
+            if now == was or name == "python":
+                continue
+            if name in STRICT_LIBRARIES and _minor(now or "") != _minor(was):
+                raise RegistryError(f"model version {version} was trained with {name} {was}, this installation has {now}: "
+                                    "retrain it with `fenliu train --promote` (or install the recorded version)")
+            warnings.append(f"model version {version} was trained with {name} {was}, running with {now}")
+        for warning in warnings:
+            log.warning(warning)
+        model = joblib.load(self.root / version / manifest.get("artifact", ARTIFACT))
+        if not isinstance(model, RouteModel):
+            raise RegistryError(f"model version {version} does not hold a fenliu model")
+        return LoadedModel(version, model, manifest, warnings)
