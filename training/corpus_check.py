@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from typing import Callable
 
 from classifier.normalize import normalize
 from corpus.errors import Problem
@@ -39,8 +40,13 @@ def exact_duplicates(calls: list[LoadedCall]) -> list[Problem]:
     return problems
 
 
-def near_duplicates(calls: list[LoadedCall], threshold: float = NEAR_DUPLICATE_JACCARD, max_gram_df: int = 400) -> list[Problem]:
-    """Pairs of texts from different scenarios whose 5-gram Jaccard similarity is >= threshold."""
+PairFilter = Callable[[LoadedCall, LoadedCall], bool]
+
+
+def near_duplicates(calls: list[LoadedCall], threshold: float = NEAR_DUPLICATE_JACCARD, max_gram_df: int = 400,
+                    counts: PairFilter | None = None) -> list[Problem]:
+    """Pairs of texts from different scenarios whose 5-gram Jaccard similarity is >= threshold
+    (only the pairs `counts` accepts, when given)."""
     keyed = [(item, _grams(_key(item.call.text))) for item in calls if len(_key(item.call.text)) >= 8]
     index: dict[str, list[int]] = defaultdict(list)
     for position, (_, grams) in enumerate(keyed):
@@ -59,6 +65,8 @@ def near_duplicates(calls: list[LoadedCall], threshold: float = NEAR_DUPLICATE_J
         for other, count in shared.items():
             other_item, other_grams = keyed[other]
             if other_item.call.scenario == item.call.scenario:
+                continue
+            if counts is not None and not counts(item, other_item):
                 continue
             if count / len(grams | other_grams) >= threshold:
                 problems.append(Problem(other_item.path, other_item.line,
@@ -88,7 +96,8 @@ def fragment_problems(calls: list[LoadedCall]) -> list[Problem]:
             for i in calls if i.call.style == "fragment" and not low <= len(i.call.text) <= high]
 
 
-def check_calls(calls: list[LoadedCall]) -> list[Problem]:
+def check_calls(calls: list[LoadedCall], near_duplicate_pairs: PairFilter | None = None) -> list[Problem]:
     """Every rule problem in a set of calls, sorted by file and line."""
-    problems = exact_duplicates(calls) + near_duplicates(calls) + scenario_problems(calls) + fragment_problems(calls)
+    problems = (exact_duplicates(calls) + near_duplicates(calls, counts=near_duplicate_pairs)
+                + scenario_problems(calls) + fragment_problems(calls))
     return sorted(problems, key=lambda p: (p.path, p.line or 0))

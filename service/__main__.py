@@ -1,0 +1,4 @@
+"""`python -m service …` is the same as the `fenliu` command."""
+from service.cli import main
+
+main()

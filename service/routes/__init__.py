@@ -1,0 +1,1 @@
+"""One router per audience: public, operator, trainer/admin, console."""

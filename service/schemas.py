@@ -1,0 +1,100 @@
+"""Request and response shapes of the HTTP API (they also document it at /docs)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Tier = Literal["emergency", "urgent", "routine"]
+
+
+class SuggestRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(description="The call text as typed so far.")
+    profile: str | None = Field(default=None, max_length=64, description="Jurisdiction profile; the server's default if omitted.")
+
+
+class Department(BaseModel):
+    code: str
+    name: str
+    named_in_document: bool
+    clause: str | None = None
+
+
+class Alternative(BaseModel):
+    matter_type: str
+    matter_name: str
+    probability: float
+    department: Department
+
+
+class RedFlagOut(BaseModel):
+    code: str
+    text: str
+    start: int
+    end: int
+    life_threat: bool
+
+
+class Evidence(BaseModel):
+    term: str
+    weight: float
+
+
+class Prediction(BaseModel):
+    matter_type: str
+    matter_name: str
+    department: Department
+    tier: Tier
+    tier_probabilities: dict[str, float]
+    tier_raised_by_red_flags: bool
+    dispatch: Literal["police", "police_first", "unit_direct"]
+    confidence: float
+    alternatives: list[Alternative]
+    red_flags: list[RedFlagOut]
+    evidence: list[Evidence]
+    needs_human: bool
+    needs_human_reasons: list[str]
+    model_version: str
+    profile: str
+
+
+class ChosenRoute(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    matter_type: str = Field(max_length=40)
+    tier: Tier
+    unit: str | None = Field(default=None, max_length=200, description="Local unit; looked up in the profile if omitted.")
+    department: str | None = Field(default=None, max_length=40)
+
+
+class CallRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    operator_id: str = Field(min_length=1, max_length=100)
+    profile: str | None = Field(default=None, max_length=64)
+    suggestion: dict | None = Field(default=None, description="The prediction object shown to the operator.")
+    chosen: ChosenRoute
+    idempotency_key: str | None = Field(default=None, min_length=8, max_length=100,
+                                        description="Sent again on a retried confirm, so the call is stored once.")
+    started_at: datetime | None = Field(default=None, description="When the operator started typing (hand-over timer).")
+
+
+class CallRecorded(BaseModel):
+    id: str
+    created: bool
+
+
+class TrainRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    promote: bool = True
+    force: bool = False
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
