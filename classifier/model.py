@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
+from scipy.special import softmax
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from classifier.calibration import calibrated, confidence_threshold, fit_temperature, recall_threshold
+from classifier.fastpath import CompiledScorer
 from classifier.features import build_features, readable_names
 
 TIERS = ("emergency", "urgent", "routine")
@@ -101,11 +103,33 @@ class RouteModel(BaseEstimator):
         self.features_.transformer_list[0][1].analyzer.warm()
 
     # -- prediction --------------------------------------------------------------------------
+    @property
+    def compiled(self) -> CompiledScorer:
+        """Derived from the fitted state on first use (never saved, so it cannot disagree with it)."""
+        scorer = self.__dict__.get("_compiled")
+        if scorer is None:
+            scorer = self.__dict__["_compiled"] = CompiledScorer(self)
+        return scorer
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_compiled", None)
+        return state
+
     def score_texts(self, prepared_texts: list[str]) -> list[ModelOutput]:
+        if len(prepared_texts) == 1:
+            return [self._score_one(prepared_texts[0])]
         X = self.features_.transform(prepared_texts)
         matter = calibrated(self.matter_clf_.decision_function(X), self.temperature_)
         tier = self.tier_clf_.predict_proba(X)[:, self.tier_columns_]
         return [ModelOutput(matter[i], tier[i], X[i]) for i in range(X.shape[0])]
+
+    def _score_one(self, text: str) -> ModelOutput:
+        row = self.compiled.row(text)
+        matter_logits, tier_logits = self.compiled.scores(row)
+        matter = calibrated(matter_logits, self.temperature_)
+        tier = softmax(tier_logits)[self.tier_columns_]
+        return ModelOutput(matter, tier, row)
 
     def decide_tier(self, tier_probabilities: np.ndarray) -> str:
         if tier_probabilities[0] >= self.emergency_threshold_:

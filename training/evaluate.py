@@ -86,6 +86,10 @@ def evaluate(router: Router, texts: list[str], matter_types: list[str], tiers: l
     top_confusions = [{"true": t, "predicted": pr, "count": len(ex), "examples": ex[:examples_per_confusion]}
                       for (t, pr), ex in sorted(confusions.items(), key=lambda kv: -len(kv[1]))[:15]]
     ece, reliability = expected_calibration_error(confidence, correct)
+    wrong = np.flatnonzero(~correct)
+    hardest = [{"text": texts[kept[i]], "true": str(truth[i]), "predicted": str(predicted[i]), "confidence": float(confidence[i]),
+                "true_tier": true_tiers[i], "predicted_tier": predicted_tiers[i]}
+               for i in wrong[np.argsort(-confidence[wrong])][:25]]
 
     prefix_hits, prefix_total = 0, 0
     for i, index in enumerate(kept):
@@ -123,6 +127,7 @@ def evaluate(router: Router, texts: list[str], matter_types: list[str], tiers: l
         "per_class": per_class,
         "per_unit": routing["per_unit"],
         "top_confusions": top_confusions,
+        "hardest_calls": hardest,
         "reliability": reliability,
         "confusion_matrix": {"labels": labels,
                              "counts": confusion_matrix(truth, predicted, labels=labels).tolist() if len(kept) else []},

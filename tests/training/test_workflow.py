@@ -73,8 +73,22 @@ def test_worse_model_is_kept_unpromoted_with_the_reason(tmp_path: Path, tiny_spl
     registry = Registry(tmp_path / "home")
     base = BaseCorpus(files=(TINY_CALLS,), split_file=tiny_split)
     first = train_and_register(registry, [], promote=True, params=SMALL, base=base)
-    crippled = dict(SMALL, matter_c=0.0005, tier_c=0.0005)
+    crippled = dict(SMALL, matter_c=1e-6, tier_c=1e-6, char_weight=0.0)
     second = train_and_register(registry, [], promote=True, params=crippled, base=base)
+    assert second.result.metrics["macro_f1"] < first.result.metrics["macro_f1"] - 0.01
     assert not second.promoted
     assert "kept unpromoted" in second.reason and "--force" in second.reason
     assert registry.active_version() == first.version
+
+
+@pytest.mark.parametrize("new, old, promoted, words", [
+    ({"macro_f1": 0.90, "under_triage_rate": 0.01}, {"macro_f1": 0.90, "under_triage_rate": 0.01}, True, "macro-F1"),
+    ({"macro_f1": 0.895, "under_triage_rate": 0.01}, {"macro_f1": 0.90, "under_triage_rate": 0.01}, True, "macro-F1"),
+    ({"macro_f1": 0.88, "under_triage_rate": 0.01}, {"macro_f1": 0.90, "under_triage_rate": 0.01}, False, "more than 1 point"),
+    ({"macro_f1": 0.95, "under_triage_rate": 0.02}, {"macro_f1": 0.90, "under_triage_rate": 0.01}, False, "under-triage would rise"),
+])
+def test_promotion_gate(new, old, promoted, words):
+    from training.workflow import _gate
+
+    ok, reason = _gate(new, old)
+    assert ok is promoted and words in reason
