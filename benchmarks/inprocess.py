@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from benchmarks.common import corpus_split, machine, summarize, timed, write_json
+from classifier.prepare import prepare
 from classifier.route import Router
 from corpus.jurisdiction import load_profile
 from service.settings import load_settings
@@ -37,6 +38,9 @@ def main() -> None:
 
     router.suggest(hundred, profile)
     single = summarize(timed(lambda: router.suggest(hundred, profile), repeat))
+    prepared = prepare(hundred)
+    fast_scoring = summarize(timed(lambda: loaded.model.score_texts([prepared]), repeat))
+    generic_scoring = summarize(timed(lambda: loaded.model.score_generic([prepared]), repeat))
     prefixes = [t[:n] for t in calls for n in range(1, len(t) + 1)]
     stream = []
     for prefix in prefixes:
@@ -54,6 +58,7 @@ def main() -> None:
     base_batch = timed(lambda: baseline.predict(batch), 3 if not args.quick else 1)
 
     result = {"machine": machine(), "model_version": loaded.version, "call_chars": len(hundred),
+              "scoring_one_call": {"fast_path": fast_scoring, "scikit_learn_path": generic_scoring},
               "fenliu": {"one_call": single, "keystroke_stream": summarize(stream),
                          "batch": {"calls": len(batch), "seconds": round(min(batch_seconds), 4)}},
               "baseline": {"one_call": base_single, "keystroke_stream": base_stream,
@@ -65,6 +70,9 @@ def main() -> None:
               f"{f['median_ms'] / b['median_ms']:>8.2f}")
     fb, bb = result["fenliu"]["batch"], result["baseline"]["batch"]
     print(f"{'batch of ' + str(fb['calls']):<22}{fb['seconds']:>13.3f}s{'':>9}{bb['seconds']:>16.3f}s{'':>9}{fb['seconds'] / bb['seconds']:>8.2f}")
+    fast, generic = result["scoring_one_call"]["fast_path"], result["scoring_one_call"]["scikit_learn_path"]
+    print(f"scoring one call: fast path {fast['median_ms']:.3f} ms (p99 {fast['p99_ms']:.3f}) vs scikit-learn path "
+          f"{generic['median_ms']:.3f} ms (p99 {generic['p99_ms']:.3f}): {generic['median_ms'] / fast['median_ms']:.1f}x faster")
     write_json(result, args.json)
 
 

@@ -8,6 +8,7 @@ paraphrases of one scenario never judge each other.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,11 @@ class ModelOutput:
     matter_probabilities: np.ndarray  # aligned with RouteModel.matter_classes_
     tier_probabilities: np.ndarray    # aligned with TIERS
     row: csr_matrix                   # the text's feature row, for evidence
+
+
+def _shows_as_evidence(term: str) -> bool:
+    """An operator reads evidence: only words of two or more letters/digits, no punctuation or masks."""
+    return len(term) >= 2 and all(unicodedata.category(ch)[0] in "LN" for ch in term)
 
 
 class RouteModel(BaseEstimator):
@@ -119,6 +125,11 @@ class RouteModel(BaseEstimator):
     def score_texts(self, prepared_texts: list[str]) -> list[ModelOutput]:
         if len(prepared_texts) == 1:
             return [self._score_one(prepared_texts[0])]
+        return self.score_generic(prepared_texts)
+
+    def score_generic(self, prepared_texts: list[str]) -> list[ModelOutput]:
+        """scikit-learn's own transform and estimators: the batch path, and the reference the
+        one-text fast path is checked and benchmarked against."""
         X = self.features_.transform(prepared_texts)
         matter = calibrated(self.matter_clf_.decision_function(X), self.temperature_)
         tier = self.tier_clf_.predict_proba(X)[:, self.tier_columns_]
@@ -150,7 +161,7 @@ class RouteModel(BaseEstimator):
             if contribution[position] <= 0 or len(picked) >= top:
                 break
             term = str(self.feature_names_[columns[position]])
-            if len(term.strip()) < 2 or term.startswith("〔") or any(term in chosen for chosen, _ in picked):
+            if not _shows_as_evidence(term) or any(term in chosen for chosen, _ in picked):
                 continue
             picked = [(t, w) for t, w in picked if t not in term] + [(term, float(contribution[position]))]
         return sorted(picked, key=lambda item: -item[1])

@@ -11,6 +11,8 @@ from service.responses import FastJSON
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 
+from corpus.errors import DataError
+from corpus.jurisdiction import available_profiles, load_profile
 from service.errors import install_handlers
 from service.middleware import ServiceMiddleware
 from service.model_holder import ModelHolder
@@ -24,6 +26,16 @@ from training.workflow import BaseCorpus
 
 log = logging.getLogger("fenliu.service")
 STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _warm_profiles(settings: Settings) -> None:
+    """Parse every profile once before the first request: a burst of first calls would otherwise
+    parse the same YAML in every thread at once."""
+    for code in available_profiles(settings.county_profiles_dir):
+        try:
+            load_profile(code, settings.county_profiles_dir)
+        except DataError as exc:
+            log.error("profile %s is invalid and cannot be used: %s", code, "; ".join(str(p) for p in exc.problems))
 
 
 def create_app(settings: Settings, storage: Storage | None = None, registry: Registry | None = None,
@@ -42,6 +54,7 @@ def create_app(settings: Settings, storage: Storage | None = None, registry: Reg
         except SQLAlchemyError as exc:
             log.error("database unavailable at start-up (%s); suggestions still work, recording will answer 503", type(exc).__name__)
         holder.load_active()
+        _warm_profiles(settings)
         yield
         storage.engine.dispose()
 

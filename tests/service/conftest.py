@@ -63,7 +63,8 @@ def free_port() -> int:
 def live_server(model_home: Path):
     """A real `fenliu serve` on a free loopback port; yields its base URL."""
     port = free_port()
-    env = {**os.environ, "FENLIU_HOME": str(model_home), "FENLIU_LOG_LEVEL": "info"}
+    # One test client stands for a whole room of desks: lift the per-client rate limit.
+    env = {**os.environ, "FENLIU_HOME": str(model_home), "FENLIU_LOG_LEVEL": "info", "FENLIU_RATE_LIMIT_PER_MINUTE": "1000000"}
     log = open(model_home / "server.log", "w")
     process = subprocess.Popen([sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", "1"],
                                env=env, stdout=log, stderr=subprocess.STDOUT)
