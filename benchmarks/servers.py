@@ -48,13 +48,16 @@ class Server:
             self.process.kill()
 
 
-def start(name: str, command: list[str], env: dict[str, str] | None = None, timeout: float = 300) -> Server:
-    """Run `command` (which must listen on the port passed as {port}) until /readyz answers 200."""
+def start(name: str, command: list[str], env: dict[str, str] | None = None, timeout: float = 300,
+          new_session: bool = False) -> Server:
+    """Run `command` (which must listen on the port passed as {port}) until /readyz answers 200.
+    `new_session` puts it in its own process group, so a crash test can SIGKILL it whole."""
     port = free_port()
     log = Path(tempfile.mkstemp(prefix=f"fenliu-bench-{name}-", suffix=".log")[1])
     argv = [part.replace("{port}", str(port)) for part in command]
     started = time.perf_counter()
-    process = subprocess.Popen(argv, env={**os.environ, **(env or {})}, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(argv, env={**os.environ, **(env or {})}, stdout=log.open("w"), stderr=subprocess.STDOUT,
+                               start_new_session=new_session)
     url = f"http://127.0.0.1:{port}"
     while time.perf_counter() - started < timeout:
         if process.poll() is not None:

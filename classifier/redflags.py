@@ -17,6 +17,7 @@ from classifier.textview import TextView
 from corpus import DATA_DIR
 
 LEXICON_FILE = DATA_DIR / "lexicons" / "redflags.yaml"
+AFTER_REACH = 40  # characters after a flag searched for a trailing negation ("…，现在已经没有了")
 _CLAUSE_BREAK = re.compile(r"[,。;!?.\n:]|但是|但|不过|可是")
 
 
@@ -50,9 +51,13 @@ class RedFlagLexicon:
         self.pattern = re.compile("|".join(re.escape(t) for t in terms))
 
     def _clause_bounds(self, text: str, start: int, end: int) -> tuple[int, int]:
-        left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
-        right_match = _CLAUSE_BREAK.search(text, end)
-        return left, right_match.start() if right_match else len(text)
+        """The clause around a match, looked for only as far as negation can reach: bounded work
+        per flag, so a long text with many flags stays linear."""
+        reach_left = max(0, start - self.window - 8)
+        left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, reach_left, start)), default=reach_left)
+        reach_right = min(len(text), end + AFTER_REACH)
+        right_match = _CLAUSE_BREAK.search(text, end, reach_right)
+        return left, right_match.start() if right_match else reach_right
 
     def _negated(self, text: str, start: int, end: int) -> bool:
         left, right = self._clause_bounds(text, start, end)

@@ -6,12 +6,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from corpus.taxonomy import load_taxonomy
+
 Tier = Literal["emergency", "urgent", "routine"]
+MatterType = Literal[tuple(load_taxonomy().matter_types)]  # type: ignore[valid-type]  # the 50 codes of the contract
 
 
 class SuggestRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(description="The call text as typed so far.")
+    text: str = Field(description="The call text as typed so far. It must contain a Chinese character or a digit "
+                                  "(after Unicode normalisation); otherwise the answer is 422 unusable_text.",
+                      json_schema_extra={"pattern": "[0-9\u3400-\u9fff]"})
     profile: str | None = Field(default=None, max_length=64, description="Jurisdiction profile; the server's default if omitted.")
 
 
@@ -62,15 +67,14 @@ class Prediction(BaseModel):
 
 class ChosenRoute(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    matter_type: str = Field(max_length=40)
+    matter_type: MatterType
     tier: Tier
     unit: str | None = Field(default=None, max_length=200, description="Local unit; looked up in the profile if omitted.")
-    department: str | None = Field(default=None, max_length=40)
 
 
 class CallRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str
+    text: str = Field(pattern=r"\S", description="The call text (not blank).")
     operator_id: str = Field(min_length=1, max_length=100)
     profile: str | None = Field(default=None, max_length=64)
     suggestion: dict | None = Field(default=None, description="The prediction object shown to the operator.")
@@ -98,3 +102,7 @@ class ErrorBody(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
+
+
+ERROR_RESPONSES = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 413, 422, 429, 503)}
+"""Documented on every route: the middleware and handlers can answer any of these for bad input."""

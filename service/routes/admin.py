@@ -9,17 +9,20 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from service.deps import HolderDep, SettingsDep, StorageDep, TrainerDep
 from service.errors import ApiError, NotFound, StorageUnavailable
-from service.routes.operator import ERRORS
-from service.schemas import TrainRequest
+from service.schemas import ERROR_RESPONSES, TrainRequest
 from training.corpus import bundled_files, load_files, parse_lines
 from training.corpus_check import check_calls
 from training.registry import RegistryError
 
-router = APIRouter(prefix="/v1/admin", tags=["trainer"], responses=ERRORS)
+router = APIRouter(prefix="/v1/admin", tags=["trainer"], responses=ERROR_RESPONSES)
 IMPORT_PATH = "/v1/admin/calls/import"
 
 
-@router.post("/calls/import", summary="Import labelled calls (JSONL body): every line validated, all or nothing")
+NDJSON_BODY = {"content": {"application/x-ndjson": {"schema": {"type": "string", "description": "labelled calls, one JSON object per line"}}}}
+
+
+@router.post("/calls/import", summary="Import labelled calls (JSONL body): every line validated, all or nothing",
+             status_code=201, openapi_extra={"requestBody": {"required": True, **NDJSON_BODY}})
 async def import_calls(request: Request, storage: StorageDep, settings: SettingsDep, _: TrainerDep) -> FastJSON:
     raw = await request.body()
     try:
@@ -47,7 +50,8 @@ async def import_calls(request: Request, storage: StorageDep, settings: Settings
     return FastJSON({"imported": len(rows), "batch_id": batch}, status_code=201)
 
 
-@router.get("/corrections/export", summary="Operators' corrections as labelled-call JSONL (source operator_correction)")
+@router.get("/corrections/export", summary="Operators' corrections as labelled-call JSONL (source operator_correction)",
+            response_class=StreamingResponse, responses={200: {"description": "JSONL", **NDJSON_BODY}})
 def export_corrections(storage: StorageDep, _: TrainerDep) -> StreamingResponse:
     try:
         rows = list(storage.corrections())

@@ -8,11 +8,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from service.deps import OperatorDep, RouterDep, SettingsDep, StorageDep, resolve_profile
 from service.errors import ApiError, StorageUnavailable, TextTooLong
 from service.metrics import CALLS_RECORDED, CORRECTIONS, NEEDS_HUMAN, PREDICTIONS
-from service.schemas import CallRecorded, CallRequest, ErrorResponse, Prediction, SuggestRequest
+from service.schemas import ERROR_RESPONSES, CallRecorded, CallRequest, Prediction, SuggestRequest
 from service.storage import NewCall
 
-router = APIRouter(tags=["operator"])
-ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 413, 422, 429, 503)}
+router = APIRouter(tags=["operator"], responses=ERROR_RESPONSES)
 
 
 def _check_length(text: str, limit: int) -> None:
@@ -20,7 +19,7 @@ def _check_length(text: str, limit: int) -> None:
         raise TextTooLong(f"text has {len(text)} characters; the limit is {limit}")
 
 
-@router.post("/v1/suggest", summary="Suggest the route of a call text", response_model=Prediction, responses=ERRORS)
+@router.post("/v1/suggest", summary="Suggest the route of a call text", response_model=Prediction)
 def suggest(body: SuggestRequest, router_: RouterDep, settings: SettingsDep, _: OperatorDep) -> FastJSON:
     _check_length(body.text, settings.max_text_chars)
     prediction = router_.suggest(body.text, resolve_profile(settings, body.profile))
@@ -30,17 +29,17 @@ def suggest(body: SuggestRequest, router_: RouterDep, settings: SettingsDep, _: 
     return FastJSON(prediction)
 
 
-@router.post("/v1/calls", summary="Record what the operator decided", response_model=CallRecorded, status_code=201, responses=ERRORS)
+@router.post("/v1/calls", summary="Record what the operator decided", response_model=CallRecorded, status_code=201,
+             responses={200: {"model": CallRecorded, "description": "Already recorded under this idempotency key (a retried confirm)"}})
 def record_call(body: CallRequest, storage: StorageDep, settings: SettingsDep, _: OperatorDep) -> FastJSON:
     _check_length(body.text, settings.max_text_chars)
-    if not body.text.strip():
-        raise ApiError("text is empty", status=422, code="invalid_fields")
     profile = resolve_profile(settings, body.profile)
-    if body.chosen.matter_type not in profile.routes:
-        raise ApiError(f'chosen.matter_type "{body.chosen.matter_type}" is not a matter type code', status=422, code="invalid_fields")
     route = profile.route(body.chosen.matter_type)
     unit = body.chosen.unit or route.unit
-    department = body.chosen.department or (profile.units[unit].department if unit in profile.units else route.department)
+    if unit not in profile.units:
+        raise ApiError(f'chosen.unit "{unit}" is not a unit of profile {profile.code} (see GET /v1/profiles/{profile.code})',
+                       status=422, code="invalid_fields")
+    department = profile.units[unit].department
     call = NewCall(text=body.text, operator_id=body.operator_id, profile=profile.code,
                    model_version=(body.suggestion or {}).get("model_version"), suggestion=body.suggestion,
                    chosen_matter_type=body.chosen.matter_type, chosen_unit=unit, chosen_department=department,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from fastapi.responses import PlainTextResponse
 from service.responses import FastJSON
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -9,8 +10,9 @@ from corpus.jurisdiction import available_profiles, load_profile
 from corpus.taxonomy import load_taxonomy
 from service.deps import HolderDep, SettingsDep, StorageDep
 from service.metrics import render
+from service.schemas import ERROR_RESPONSES
 
-router = APIRouter(tags=["public"])
+router = APIRouter(tags=["public"], responses=ERROR_RESPONSES)
 
 
 @router.get("/v1/taxonomy", summary="Matter types, departments and tiers (the contract as data)")
@@ -65,7 +67,7 @@ def readyz(holder: HolderDep, storage: StorageDep) -> FastJSON:
     return FastJSON({"status": "ready", "model_version": holder.router().model_version, "storage": storage_state})
 
 
-@router.get("/metrics", summary="Prometheus metrics")
+@router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
 def metrics() -> Response:
     body, content_type = render()
     return Response(body, media_type=content_type)

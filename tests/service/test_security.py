@@ -1,0 +1,64 @@
+"""Security promises a deployment relies on: no personal data in logs, CORS closed, browser
+security headers on the console, secrets never stored in clear."""
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import httpx
+import pytest
+
+PHONE = "13987654321"
+ID_NUMBER = "51302219850617423X"
+CARD = "6222021234567890123"
+
+
+def test_no_phone_or_id_number_reaches_the_log(live_server, model_home):
+    text = f"我电话{PHONE}，身份证{ID_NUMBER}，银行卡{CARD}被骗了，家里还停水"
+    assert httpx.post(f"{live_server}/v1/suggest", json={"text": text}).status_code == 200
+    recorded = httpx.post(f"{live_server}/v1/calls", json={
+        "text": text, "operator_id": "A1", "chosen": {"matter_type": "theft_fraud", "tier": "urgent"}})
+    assert recorded.status_code == 201
+    # Bad requests carrying the same data: their error answers and log lines must not echo it.
+    httpx.post(f"{live_server}/v1/suggest", json={"text": text, "profile": PHONE})
+    httpx.post(f"{live_server}/v1/suggest", content=f'{{"text": "{text}"'.encode(), headers={"content-type": "application/json"})
+    httpx.get(f"{live_server}/v1/calls", params={"operator_id": PHONE})
+    time.sleep(0.5)  # let the server flush its log lines
+    log = (model_home / "server.log").read_text(encoding="utf-8")
+    assert "/v1/suggest" in log, "the access log is missing: the test would prove nothing"
+    for secret in (PHONE, ID_NUMBER, CARD, ID_NUMBER.lower()):
+        assert secret not in log
+
+
+def test_recorded_text_is_masked_at_rest(live_server, model_home):
+    text = f"报警人手机{PHONE}称小区门口有人摆摊"
+    assert httpx.post(f"{live_server}/v1/calls", json={
+        "text": text, "operator_id": "A2", "chosen": {"matter_type": "street_vending", "tier": "routine"}}).status_code == 201
+    database = model_home / "fenliu.sqlite3"
+    with sqlite3.connect(database) as connection:
+        dump = "\n".join(connection.iterdump())
+    assert PHONE not in dump and "〔电话〕" in dump
+
+
+def test_token_secrets_are_not_stored(client, tokens, settings):
+    database = settings.home / "fenliu.sqlite3"
+    with sqlite3.connect(database) as connection:
+        dump = "\n".join(connection.iterdump())
+    for token in tokens.values():
+        assert token.rsplit("_", 1)[-1] not in dump
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "POST"])
+def test_cors_is_closed_by_default(client, method):
+    response = client.request(method, "/v1/suggest", json={"text": "停水"}, headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-origin" not in response.headers
+
+
+@pytest.mark.parametrize("path", ["/", "/v1/taxonomy", "/static/console.js"])
+def test_security_headers(client, path):
+    headers = client.get(path).headers
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
