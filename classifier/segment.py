@@ -2,11 +2,13 @@
 
 jieba's module functions share one global dictionary; a `jieba.Tokenizer` holds an RLock and
 cannot be pickled. `Segmenter` owns its own Tokenizer, built lazily (about a second) from the
-domain dictionary in corpus/lexicons, never edited afterwards, and dropped when pickled so a
-saved model carries only the settings. Reads after initialisation are thread-safe.
+domain dictionary in corpus/lexicons, never edited afterwards (so models with the same
+dictionary share it), and dropped when pickled so a saved model carries only the settings.
+Reads after initialisation are thread-safe.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from pathlib import Path
@@ -17,6 +19,10 @@ from corpus import DATA_DIR
 
 DOMAIN_DICTIONARY = DATA_DIR / "lexicons" / "domain_words.txt"
 jieba.setLogLevel(logging.WARNING)
+# Tokenizers by dictionary (path and content): models sharing a dictionary share its ~60 MB of
+# prefix table, so a model swap in a server does not build a second one.
+_SHARED: dict[tuple[str, str], jieba.Tokenizer] = {}
+_SHARED_LOCK = threading.Lock()
 
 
 class Segmenter:
@@ -29,13 +35,22 @@ class Segmenter:
         self._lock = threading.Lock()
 
     def _build(self) -> jieba.Tokenizer:
+        path = Path(self.dictionary or DOMAIN_DICTIONARY).resolve()
+        key = (str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+        with _SHARED_LOCK:
+            shared = _SHARED.get(key)
+            if shared is None:
+                shared = _SHARED[key] = self._new_tokenizer(path)
+        return shared
+
+    def _new_tokenizer(self, path: Path) -> jieba.Tokenizer:
         tokenizer = jieba.Tokenizer()
         if self.cache_dir is not None:
             Path(self.cache_dir).mkdir(parents=True, exist_ok=True)
             tokenizer.tmp_dir = str(self.cache_dir)
         tokenizer.initialize()
         # None means the bundled dictionary, resolved here so a saved model works in any install.
-        tokenizer.load_userdict(str(Path(self.dictionary or DOMAIN_DICTIONARY).resolve()))
+        tokenizer.load_userdict(str(path))
         return tokenizer
 
     @property

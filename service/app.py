@@ -54,8 +54,10 @@ def create_app(settings: Settings, storage: Storage | None = None, registry: Reg
         except SQLAlchemyError as exc:
             log.error("database unavailable at start-up (%s); suggestions still work, recording will answer 503", type(exc).__name__)
         holder.load_active()
+        holder.watch()
         _warm_profiles(settings)
         yield
+        holder.close()
         storage.engine.dispose()
 
     app = FastAPI(title="fenliu (分流)", version="0.1.0", lifespan=lifespan, default_response_class=FastJSON,

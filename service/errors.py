@@ -62,7 +62,11 @@ def _validation_message(exc: RequestValidationError) -> str:
     parts = []
     for item in exc.errors()[:5]:
         where = ".".join(str(p) for p in item.get("loc", ()) if p != "body") or "body"
-        parts.append(f"{where}: {item.get('msg')}")
+        if item.get("type") == "literal_error":
+            # 50 codes make an unreadable list: name the bad value and where the valid ones are.
+            parts.append(f"{where}: {str(item.get('input'))[:60]!r} is not a valid code (see GET /v1/taxonomy)")
+        else:
+            parts.append(f"{where}: {item.get('msg')}")
     return "; ".join(parts)
 
 

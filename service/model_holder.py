@@ -2,14 +2,13 @@
 
 A request takes a reference to the current Router once and finishes on it; a swap replaces
 the reference in one assignment, so requests in flight finish on the old model and none
-fails. Workers notice a promotion made by another process through the registry's ACTIVE
-pointer, checked at most once a second.
+fails. Each worker follows a promotion made by another process through the registry's ACTIVE
+pointer, checked once a second by a background thread (never on a request's path).
 """
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from pathlib import Path
 
 from classifier.route import Router
@@ -26,12 +25,16 @@ class ModelHolder:
         self.check_interval = check_interval
         self._router: Router | None = None
         self._lock = threading.Lock()
-        self._checked = 0.0
+        self._stop = threading.Event()
         self.problem: str | None = "no model loaded yet"
 
     def load_active(self) -> Router | None:
-        """Verify and load the active model, warm it, then swap it in; on failure keep the old one."""
+        """Verify and load the active model, warm it, then swap it in; on failure keep the old one.
+        A version already being served is not loaded again."""
         with self._lock:
+            current = self._router.model_version if self._router else None
+            if current is not None and self.registry.active_version() == current:
+                return self._router
             try:
                 loaded = self.registry.load()
             except RegistryError as exc:
@@ -47,17 +50,27 @@ class ModelHolder:
             log.info("active model is now %s", loaded.version)
             return router
 
-    def refresh_if_changed(self) -> None:
-        now = time.monotonic()
-        if now - self._checked < self.check_interval:
-            return
-        self._checked = now
-        current = self._router.model_version if self._router else None
-        if self.registry.active_version() not in (None, current):
-            self.load_active()
+    def watch(self) -> None:
+        """Follow promotions made by other processes from a background thread, so no request
+        ever waits for a model to load."""
+        def loop() -> None:
+            while not self._stop.wait(self.check_interval):
+                try:
+                    if self.registry.active_version() not in (None, self._serving()):
+                        self.load_active()
+                except Exception:  # noqa: BLE001 - the watcher must outlive a bad registry read
+                    log.exception("checking the registry for a new active model failed")
+
+        threading.Thread(target=loop, name="model-watcher", daemon=True).start()
+
+    def close(self) -> None:
+        self._stop.set()
+
+    def _serving(self) -> str | None:
+        router = self._router
+        return router.model_version if router else None
 
     def router(self) -> Router:
-        self.refresh_if_changed()
         router = self._router
         if router is None:
             raise ModelNotReady(f"no model is loaded: {self.problem}")

@@ -1,18 +1,22 @@
-"""Training jobs started over HTTP: one at a time, in a background thread, progress in the database."""
+"""Training jobs started over HTTP: one at a time, each in a child process (`service.training_job`)
+watched by a thread, progress in the database. Training in the serving process would hold its
+GIL for minutes and keep its peak memory for good."""
 from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
 
 from service.model_holder import ModelHolder
 from service.storage import Storage
-from training.workflow import BaseCorpus, train_and_register
+from training.workflow import BaseCorpus
 
 log = logging.getLogger("fenliu.jobs")
-STEPS = 12
 
 
 class TrainingJobs:
@@ -36,23 +40,21 @@ class TrainingJobs:
         return job_id
 
     def _run(self, job_id: str, promote: bool, force: bool) -> None:
-        done = [0]
-
-        def progress(message: str) -> None:
-            done[0] += 1
-            self.storage.update_job(job_id, status="running", progress=min(0.99, done[0] / STEPS), message=message)
-
+        """Wait for the training child; the serving process keeps its own memory and GIL free."""
         try:
             extra = self._export_training_rows()
-            outcome = train_and_register(self.holder.registry, [extra] if extra else [], promote=promote, force=force,
-                                         progress=progress, base=self.base)
-            if outcome.promoted:
-                self.holder.load_active()
-            metrics = outcome.result.metrics
-            self.storage.update_job(job_id, status="succeeded", progress=1.0, message=outcome.reason,
-                                    result={"version": outcome.version, "promoted": outcome.promoted, "reason": outcome.reason,
-                                            "macro_f1": metrics.get("macro_f1"), "under_triage_rate": metrics.get("under_triage_rate"),
-                                            "misrouting_rate": metrics.get("misrouting_rate")})
+            command = [sys.executable, "-m", "service.training_job", "--job", job_id, "--split-file", str(self.base.split_file)]
+            command += ["--promote"] if promote else []
+            command += ["--force"] if force else []
+            command += [arg for path in (self.base.files or ()) for arg in ("--base-file", str(path))]
+            command += ["--extra", str(extra)] if extra else []
+            env = {**os.environ, "FENLIU_HOME": str(self.home), "FENLIU_DATABASE_URL": self.storage.url}
+            child = subprocess.run(command, env=env)  # its log lines go to the server's log
+            job = self.storage.get_job(job_id)
+            if child.returncode != 0 and job and job["status"] not in ("succeeded", "failed"):
+                self.storage.update_job(job_id, status="failed",
+                                        message=f"the training process ended with exit code {child.returncode}; see the server log")
+            self.holder.load_active()  # this worker at once (a no-op if unchanged); others follow ACTIVE
         except Exception as exc:  # noqa: BLE001 - a job reports its failure instead of dying silently
             log.exception("training job %s failed", job_id)
             self.storage.update_job(job_id, status="failed", message=f"{type(exc).__name__}: {exc}")
