@@ -17,7 +17,7 @@ from service.errors import install_handlers
 from service.middleware import ServiceMiddleware
 from service.model_holder import ModelHolder
 from service.ratelimit import RateLimiter
-from service.routes import admin, console, operator, public
+from service.routes import admin, console, handover, operator, public
 from service.settings import Settings, load_settings
 from service.storage import Storage
 from service.training_jobs import TrainingJobs
@@ -68,7 +68,7 @@ def create_app(settings: Settings, storage: Storage | None = None, registry: Reg
     app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
     app.state.jobs = TrainingJobs(storage, holder, settings.home, base_corpus)
     install_handlers(app)
-    for module in (public, operator, admin, console):
+    for module in (public, operator, handover, admin, console):
         app.include_router(module.router)
     if STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")

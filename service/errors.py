@@ -92,6 +92,9 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400 and str(exc.detail).startswith("There was an error parsing the body"):
+            return FastJSON(error_body("invalid_json", "the request body could not be read as JSON (it must be UTF-8 JSON)"),
+                            status_code=400)
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return FastJSON(error_body(code, str(exc.detail)), status_code=exc.status_code)
 

@@ -37,8 +37,8 @@ class Alternative(BaseModel):
 class RedFlagOut(BaseModel):
     code: str
     text: str
-    start: int
-    end: int
+    start: int = Field(ge=0, le=1_000_000)
+    end: int = Field(ge=0, le=1_000_000)
     life_threat: bool
 
 
@@ -77,7 +77,7 @@ class CallRequest(BaseModel):
     text: str = Field(pattern=r"\S", description="The call text (not blank).")
     operator_id: str = Field(min_length=1, max_length=100)
     profile: str | None = Field(default=None, max_length=64)
-    suggestion: dict | None = Field(default=None, description="The prediction object shown to the operator.")
+    suggestion: Prediction | None = Field(default=None, description="The prediction object shown to the operator, as /v1/suggest gave it.")
     chosen: ChosenRoute
     idempotency_key: str | None = Field(default=None, min_length=8, max_length=100,
                                         description="Sent again on a retried confirm, so the call is stored once.")
@@ -106,3 +106,19 @@ class ErrorResponse(BaseModel):
 
 ERROR_RESPONSES = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 413, 422, 429, 503)}
 """Documented on every route: the middleware and handlers can answer any of these for bad input."""
+
+
+class EventRequest(BaseModel):
+    """A life-cycle event, from the operator's console or a unit's system (operator token)."""
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["dispatched", "arrived", "sent_back", "closed", "followed_up", "marked_major", "marked_special", "reported"]
+    unit: str | None = Field(default=None, max_length=200, description="dispatched: the unit (else the matter type's unit)")
+    matter_type: MatterType | None = Field(default=None, description="dispatched: the (re-)routed matter type")
+    disputed: bool = Field(default=False, description="dispatched: send to the profile's arbiter of disputed jurisdiction")
+    reason: str | None = Field(default=None, max_length=2000, description="sent_back / marked_special: why")
+    result: str | None = Field(default=None, max_length=2000, description="closed: the result")
+    satisfied: dict[Literal["result", "efficiency", "attitude"], bool] | None = Field(
+        default=None, description="followed_up: 三满意 (处置结果, 办事效率, 服务态度)")
+    how: Literal["phone", "written"] | None = Field(default=None, description="reported: phone (30 min) or written (1 hour)")
+    actor: str | None = Field(default=None, max_length=100)
+    at: datetime | None = Field(default=None, description="When it happened (time zone required); now if omitted")

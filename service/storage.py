@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from classifier.mask import mask
+from service.lifecycle import Event, check_event, send_backs
 
 metadata = MetaData()
 schema_migrations = Table("schema_migrations", metadata,
@@ -62,13 +63,39 @@ jobs = Table("jobs", metadata,
              Column("finished_at", DateTime(timezone=True)), Column("result", Text))
 
 
+call_events = Table("call_events", metadata,
+                    Column("id", Integer, primary_key=True, autoincrement=True),
+                    Column("call_id", String(36), nullable=False, index=True),
+                    Column("at", DateTime(timezone=True), nullable=False),
+                    Column("kind", String(20), nullable=False),
+                    Column("unit", String(200)), Column("matter_type", String(40)),
+                    Column("reason", Text), Column("result", Text), Column("detail", Text), Column("actor", String(100)))
+
+
 def _initial(connection: Connection) -> None:
     metadata.create_all(connection, tables=[calls, labelled_calls, tokens, jobs])
 
 
+def _events(connection: Connection) -> None:
+    """The life-cycle table; every call recorded so far counts as dispatched to its chosen unit."""
+    metadata.create_all(connection, tables=[call_events])
+    for row in connection.execute(select(calls.c.id, calls.c.created_at, calls.c.chosen_unit, calls.c.chosen_matter_type,
+                                         calls.c.operator_id)).mappings():
+        connection.execute(insert(call_events).values(call_id=row["id"], at=row["created_at"], kind="dispatched",
+                                                      unit=row["chosen_unit"], matter_type=row["chosen_matter_type"],
+                                                      actor=row["operator_id"]))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "calls, labelled calls, tokens, jobs", _initial),
+    (2, "call life-cycle events", _events),
 ]
+
+
+def _event(row) -> Event:
+    return Event(kind=row["kind"], at=_aware(row["at"]), unit=row["unit"], matter_type=row["matter_type"],
+                 reason=row["reason"], result=row["result"], detail=json.loads(row["detail"]) if row["detail"] else None,
+                 actor=row["actor"])
 
 
 def now() -> datetime:
@@ -165,6 +192,10 @@ class Storage:
         try:
             with self.engine.begin() as connection:
                 connection.execute(insert(calls).values(**row))
+                # Confirming the route is the hand-over: the call is dispatched to the chosen unit.
+                connection.execute(insert(call_events).values(call_id=row["id"], at=row["created_at"], kind="dispatched",
+                                                              unit=call.chosen_unit, matter_type=call.chosen_matter_type,
+                                                              actor=call.operator_id))
         except IntegrityError:
             existing = self._call_id_for_key(call.idempotency_key) if call.idempotency_key else None
             if existing:
@@ -180,6 +211,55 @@ class Storage:
         with self.engine.connect() as connection:
             row = connection.execute(select(calls).where(calls.c.id == call_id)).mappings().first()
         return self._call_dict(row) if row else None
+
+    # -- life cycle ----------------------------------------------------------------------------
+    def events(self, call_id: str, connection: Connection | None = None) -> list[Event]:
+        query = select(call_events).where(call_events.c.call_id == call_id).order_by(call_events.c.id)
+        if connection is None:
+            with self.engine.connect() as own:
+                rows = list(own.execute(query).mappings())
+        else:
+            rows = list(connection.execute(query).mappings())
+        return [_event(r) for r in rows]
+
+    def add_event(self, call_id: str, event: Event) -> list[Event]:
+        """Append an event after checking it fits the call's state; returns all events. Raises
+        LookupError for an unknown call and LifecycleError for an event that does not fit."""
+        with self.engine.begin() as connection:
+            locked = select(calls.c.id).where(calls.c.id == call_id)
+            if self.engine.dialect.name == "postgresql":
+                locked = locked.with_for_update()
+            if connection.execute(locked).first() is None:
+                raise LookupError(call_id)
+            events = self.events(call_id, connection)
+            check_event(events, event)
+            connection.execute(insert(call_events).values(
+                call_id=call_id, at=event.at, kind=event.kind, unit=event.unit, matter_type=event.matter_type,
+                reason=event.reason, result=event.result, actor=event.actor,
+                detail=json.dumps(event.detail, ensure_ascii=False) if event.detail else None))
+            return [*events, event]
+
+    def calls_with_events(self, since: datetime | None = None, until: datetime | None = None,
+                          profile: str | None = None, limit: int = 5000) -> list[tuple[dict, list[Event]]]:
+        """Calls (newest first) with their events, for the dispatch board and the reports."""
+        query = select(calls).order_by(calls.c.created_at.desc()).limit(limit)
+        # Times are stored in UTC; SQLite compares them as text, so bounds must be UTC too.
+        if since is not None:
+            query = query.where(calls.c.created_at >= since.astimezone(timezone.utc))
+        if until is not None:
+            query = query.where(calls.c.created_at < until.astimezone(timezone.utc))
+        if profile:
+            query = query.where(calls.c.profile == profile)
+        with self.engine.connect() as connection:
+            rows = [self._call_dict(r) for r in connection.execute(query).mappings()]
+            if not rows:
+                return []
+            grouped: dict[str, list[Event]] = {r["id"]: [] for r in rows}
+            event_rows = connection.execute(select(call_events).where(call_events.c.call_id.in_(list(grouped)))
+                                            .order_by(call_events.c.id)).mappings()
+            for row in event_rows:
+                grouped[row["call_id"]].append(_event(row))
+        return [(r, grouped[r["id"]]) for r in rows]
 
     def recent_calls(self, operator_id: str | None = None, limit: int = 20) -> list[dict]:
         query = select(calls).order_by(calls.c.created_at.desc()).limit(limit)
@@ -202,7 +282,9 @@ class Storage:
             return int(connection.execute(select(func.count()).select_from(calls)).scalar() or 0)
 
     def corrections(self) -> Iterator[dict]:
-        """Operators' corrections as labelled calls (source operator_correction)."""
+        """Labelled calls for the trainers: operators' corrections of the suggestion (source
+        operator_correction) and units' send-backs re-routed to another matter type (source
+        unit_send_back, the truest misrouting label there is)."""
         query = select(calls).where(calls.c.corrected.is_(True)).order_by(calls.c.created_at)
         with self.engine.connect() as connection:
             for row in connection.execute(query).mappings():
@@ -210,6 +292,17 @@ class Storage:
                        "source": "operator_correction", "profile": row["profile"], "department": row["chosen_department"],
                        "unit": row["chosen_unit"], "suggested_matter_type": row["suggested_matter_type"],
                        "model_version": row["model_version"], "call_id": row["id"]}
+        for call, events in reversed(self.calls_with_events(limit=10**6)):
+            for sent_back, redispatch in send_backs(events):
+                if redispatch is None or not redispatch.matter_type:
+                    continue
+                wrong = next((e for e in reversed(events[:events.index(sent_back)]) if e.kind == "dispatched"), None)
+                if wrong is None or wrong.matter_type == redispatch.matter_type:
+                    continue
+                yield {"text": call["text_masked"], "matter_type": redispatch.matter_type, "tier": call["chosen_tier"],
+                       "source": "unit_send_back", "profile": call["profile"], "unit": redispatch.unit,
+                       "sent_back_by": sent_back.unit, "send_back_reason": sent_back.reason,
+                       "wrong_matter_type": wrong.matter_type, "model_version": call["model_version"], "call_id": call["id"]}
 
     # -- labelled calls imported by trainers -----------------------------------------------------
     def import_labelled(self, rows: list[dict]) -> str:

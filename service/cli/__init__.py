@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from corpus.errors import DataError
 from corpus.jurisdiction import UnknownProfile
 from service.cli.common import BadInput, FenliuError
-from service.cli import corpus_cmd, model_cmd, profiles_cmd, registry_cmd, serve_cmd
+from service.cli import corpus_cmd, model_cmd, profiles_cmd, registry_cmd, report_cmd, serve_cmd
 
 HELP = """fenliu (分流): suggests the route of a 110 call: matter type, responsible unit, urgency.
 
@@ -69,3 +69,4 @@ main.add_command(model_cmd.predict)
 main.add_command(registry_cmd.registry)
 main.add_command(serve_cmd.serve)
 main.add_command(serve_cmd.token)
+main.add_command(report_cmd.report)

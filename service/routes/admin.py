@@ -1,13 +1,16 @@
 """Trainers' and admins' routes: labelled-call import and export, training jobs, model promotion."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from typing import Literal
+
 import orjson
-from fastapi import APIRouter, Request
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse, StreamingResponse
 from service.responses import FastJSON
 from sqlalchemy.exc import SQLAlchemyError
 
-from service.deps import HolderDep, SettingsDep, StorageDep, TrainerDep
+from service.deps import HolderDep, SettingsDep, StorageDep, TrainerDep, resolve_profile
 from service.errors import ApiError, NotFound, StorageUnavailable
 from service.schemas import ERROR_RESPONSES, TrainRequest
 from training.corpus import bundled_files, load_files, parse_lines
@@ -109,3 +112,24 @@ def rollback(holder: HolderDep, _: TrainerDep) -> FastJSON:
         raise ApiError(str(exc), status=409, code="nothing_to_roll_back") from None
     holder.load_active()
     return FastJSON({"active": version})
+
+
+@router.get("/reports/{quarter}", summary="Quarterly hand-over report per unit (JSON, or format=csv / html)",
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}, "text/html": {"schema": {"type": "string"}}}}})
+def quarter_report_route(storage: StorageDep, settings: SettingsDep, _: TrainerDep,
+                         profile: str | None = Query(default=None, max_length=64),
+                         format: Literal["json", "csv", "html"] = Query(default="json"),
+                         quarter: str = Path(pattern=r"^20[0-9]{2}[Qq][1-4]$", description="e.g. 2026Q3")):
+    from service.reports import BadQuarter, quarter_report, to_csv, to_html
+
+    try:
+        result = quarter_report(storage, resolve_profile(settings, profile), quarter, datetime.now(timezone.utc))
+    except BadQuarter as exc:
+        raise ApiError(str(exc), status=422, code="invalid_fields") from None
+    except SQLAlchemyError:
+        raise StorageUnavailable("the database is unavailable") from None
+    if format == "csv":
+        return Response(to_csv(result), media_type="text/csv; charset=utf-8")
+    if format == "html":
+        return HTMLResponse(to_html(result))
+    return FastJSON(result)

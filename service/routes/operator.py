@@ -41,7 +41,8 @@ def record_call(body: CallRequest, storage: StorageDep, settings: SettingsDep, _
                        status=422, code="invalid_fields")
     department = profile.units[unit].department
     call = NewCall(text=body.text, operator_id=body.operator_id, profile=profile.code,
-                   model_version=(body.suggestion or {}).get("model_version"), suggestion=body.suggestion,
+                   model_version=body.suggestion.model_version if body.suggestion else None,
+                   suggestion=body.suggestion.model_dump() if body.suggestion else None,
                    chosen_matter_type=body.chosen.matter_type, chosen_unit=unit, chosen_department=department,
                    chosen_tier=body.chosen.tier, started_at=body.started_at, idempotency_key=body.idempotency_key)
     try:

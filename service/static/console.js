@@ -248,6 +248,7 @@ async function confirmCall() {
     resetCall();
     showStatus(`已记录：${state.taxonomy.matter[matter] || matter} → ${body.chosen.unit}（编号 ${result.id.slice(0, 8)}）`, "ok");
     loadRecent();
+    loadBoard();
   } catch (error) {
     showStatus(`记录失败：${error.message}。来电内容与所选路由均已保留，请按 Enter 重试。`);
   } finally {
@@ -322,6 +323,48 @@ async function loadRecent() {
   }
 }
 
+// ---- the dispatch board: open calls, overdue first -------------------------------------------
+const STATES = { dispatched: "已派单", arrived: "已到场", sent_back: "被退回待改派" };
+const DEADLINES = { handover: "移交", closing: "办结", major_report_phone: "电话报告", major_report_written: "书面报告" };
+
+async function loadBoard() {
+  try {
+    const data = await api(`/v1/board?profile=${encodeURIComponent($("profile").value)}`);
+    const now = Date.parse(data.now);
+    $("board").replaceChildren(...data.calls.slice(0, 30).map((c) => {
+      const li = document.createElement("li");
+      if (c.overdue.length) li.className = "overdue";
+      const stage = document.createElement("span");
+      stage.className = "state";
+      stage.textContent = STATES[c.state] || c.state;
+      const tier = document.createElement("span");
+      tier.className = `badge small ${c.tier}`;
+      tier.textContent = state.taxonomy.tiers[c.tier] || c.tier;
+      const unit = document.createElement("span");
+      unit.textContent = c.unit || "";
+      const snippet = document.createElement("span");
+      snippet.className = "snippet";
+      snippet.textContent = c.text;
+      const due = document.createElement("span");
+      due.className = "due";
+      due.textContent = c.overdue.length
+        ? `超时：${c.overdue.map((n) => DEADLINES[n] || n).join("、")}`
+        : c.next_due ? `剩 ${remaining(Date.parse(c.next_due) - now)}` : "";
+      li.append(stage, tier, unit, snippet, due);
+      return li;
+    }));
+  } catch (error) {
+    if (error.status !== 401) showStatus(`派单看板加载失败：${error.message}`);
+  }
+}
+
+function remaining(ms) {
+  const minutes = Math.max(0, Math.floor(ms / 60000));
+  if (minutes < 60) return `${minutes}分钟`;
+  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)}小时`;
+  return `${Math.floor(minutes / 1440)}天`;
+}
+
 // ---- wiring ---------------------------------------------------------------------------------
 function wire() {
   const text = $("text");
@@ -354,6 +397,7 @@ function wire() {
     try {
       await loadProfile($("profile").value);
       requestSuggestion($("text").value);
+      loadBoard();
     } catch (error) { showStatus(`辖区配置加载失败：${error.message}`); }
   });
   $("operator").addEventListener("change", () => {
@@ -375,6 +419,8 @@ async function start() {
     await loadTaxonomy();
     await loadProfiles();
     loadRecent();
+    loadBoard();
+    setInterval(loadBoard, 15000);
   } catch (error) {
     showStatus(`启动失败：${error.message}。请检查服务是否运行后刷新页面。`);
   }

@@ -36,6 +36,7 @@ def test_suggest_uses_the_default_profile(client):
     ({"json": {"text": "停水", "profile": "atlantis"}}, 404, "unknown_profile"),
     ({"json": {"text": "！！！"}}, 422, "unusable_text"),
     ({"json": {"text": "水" * 2001}}, 413, "text_too_long"),
+    ({"content": b'{"text": "\xff\xfe"}', "headers": {"content-type": "application/json"}}, 400, "invalid_json"),
     ({"content": b'{"text": "' + b"a" * 70000 + b'"}', "headers": {"content-type": "application/json"}}, 413, "body_too_large"),
 ])
 def test_suggest_errors(client, request_kwargs, status, code):
@@ -115,14 +116,15 @@ def test_recording_an_unknown_matter_type_is_refused(client):
 
 ADMIN_ROUTES = [("post", "/v1/admin/calls/import"), ("get", "/v1/admin/corrections/export"), ("post", "/v1/admin/train"),
                 ("get", "/v1/admin/jobs/x"), ("get", "/v1/admin/models"), ("post", "/v1/admin/models/x/promote"),
-                ("post", "/v1/admin/models/rollback")]
+                ("post", "/v1/admin/models/rollback"), ("get", "/v1/admin/reports/2026Q3")]
 
 
 def test_every_admin_route_is_listed_here(client):
     """A new trainer/admin route must be added to ADMIN_ROUTES so the auth tests cover it."""
     paths = client.app.openapi()["paths"]
     app_routes = {(method, path) for path, operations in paths.items() if path.startswith("/v1/admin") for method in operations}
-    listed = {(m, p.replace("/jobs/x", "/jobs/{job_id}").replace("/models/x/", "/models/{version}/")) for m, p in ADMIN_ROUTES}
+    listed = {(m, p.replace("/jobs/x", "/jobs/{job_id}").replace("/models/x/", "/models/{version}/")
+              .replace("/reports/2026Q3", "/reports/{quarter}")) for m, p in ADMIN_ROUTES}
     assert app_routes == listed
 
 
@@ -149,6 +151,35 @@ def test_import_is_all_or_nothing(client, tokens):
     ok = client.post("/v1/admin/calls/import", content="\n".join(lines).encode(), headers=auth(tokens["trainer"]))
     assert ok.status_code == 201 and ok.json()["imported"] == 3
     assert len(client.app.state.storage.labelled()) == 3
+
+
+def test_one_bad_line_among_thousands_imports_nothing_and_is_named(client, tokens):
+    import random
+
+    rng = random.Random(5)
+    characters = [chr(c) for c in range(0x4E00, 0x9FA5)]
+    lines = [json.dumps({"text": f"第{n}条：" + "".join(rng.choices(characters, k=24)), "matter_type": "street_vending",
+                         "tier": "routine"}, ensure_ascii=False) for n in range(3000)]
+    lines[2468] = lines[2468].replace('"routine"', '"routinely"')
+    before = len(client.app.state.storage.labelled())
+    response = client.post("/v1/admin/calls/import", content="\n".join(lines).encode(), headers=auth(tokens["trainer"]))
+    assert response.status_code == 422
+    problem = response.json()["error"]["problems"][0]
+    assert problem["line"] == 2469 and problem["field"] == "tier"
+    assert len(client.app.state.storage.labelled()) == before
+
+
+@pytest.mark.parametrize("text", [
+    "'); DROP TABLE calls; -- 小区停水",
+    "<script>alert('停水')</script>楼下停水",
+    '" OR 1=1 -- <img src=x onerror=alert(1)> 路灯坏了',
+])
+def test_hostile_strings_are_stored_verbatim(client, text):
+    response, _ = _record(client, text=text, chosen={"matter_type": "water_supply", "tier": "urgent"})
+    assert response.status_code == 201
+    stored = client.get("/v1/calls", params={"limit": 1}).json()["calls"][0]
+    assert stored["text_masked"] == text
+    assert client.app.state.storage.count_calls() >= 1
 
 
 def test_import_of_invalid_utf8_names_the_line(client, tokens):

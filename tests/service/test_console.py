@@ -193,3 +193,32 @@ def test_narrow_window_has_no_horizontal_scroll(browser, live_server):
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     assert page.locator("#confirm").is_visible() and page.locator("#matter").is_visible()
     context.close()
+
+
+def test_hostile_text_in_recent_calls_is_shown_as_text_not_markup(browser, live_server):
+    import httpx
+
+    hostile = '<img src=x onerror="window.__pwned=1">楼下停水<script>window.__pwned=2</script>'
+    assert httpx.post(f"{live_server}/v1/calls", json={
+        "text": hostile, "operator_id": "X-1", "chosen": {"matter_type": "water_supply", "tier": "urgent"}}).status_code == 201
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(live_server + "/")
+    page.wait_for_function("() => document.querySelector('#profile').options.length > 0")
+    page.fill("#operator", "X-1")
+    page.dispatch_event("#operator", "change")
+    page.wait_for_selector("#recent li")
+    assert hostile in page.text_content("#recent")
+    assert page.locator("#recent img, #recent script").count() == 0
+    assert page.evaluate("() => window.__pwned === undefined")
+    context.close()
+
+
+def test_a_confirmed_call_appears_on_the_dispatch_board(page):
+    page.locator("#text").press_sequentially("单位拖欠工资两个月了", delay=5)
+    page.wait_for_selector("#card:not([hidden])")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#status.ok")
+    page.wait_for_function("() => document.querySelector('#board').textContent.includes('单位拖欠工资两个月了')")
+    row = page.locator("#board li", has_text="单位拖欠工资两个月了")
+    assert "已派单" in row.text_content() and "剩" in row.text_content()
