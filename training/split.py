@@ -24,23 +24,48 @@ def _rank(scenario: str) -> str:
     return hashlib.sha256(f"{SEED}:{scenario}".encode()).hexdigest()
 
 
-def choose_test_scenarios(calls: list[LoadedCall], share: float = TEST_SHARE) -> list[str]:
+def _scenarios_by_type(calls: list[LoadedCall]) -> dict[str, set[str]]:
     by_type: dict[str, set[str]] = defaultdict(set)
     for item in calls:
         if item.call.is_hand_written and item.call.scenario:
             by_type[item.call.matter_type].add(item.call.scenario)
-    chosen: list[str] = []
-    for matter in sorted(by_type):
-        scenarios = sorted(by_type[matter], key=_rank)
-        chosen.extend(sorted(scenarios[: max(1, round(share * len(scenarios)))]))
-    return chosen
+    return by_type
+
+
+def choose_test_scenarios(calls: list[LoadedCall], share: float = TEST_SHARE,
+                          previous: tuple[frozenset[str], frozenset[str]] | None = None) -> tuple[list[str], list[str]]:
+    """(test scenarios, every scenario assigned). With a previous split (test, assigned), its
+    assignments never change: only scenarios new since then are placed, by rank, so that each
+    type's test share comes back to `share`. An earlier model never sees a test scenario."""
+    old_test, old_known = previous or (frozenset(), frozenset())
+    test: set[str] = set(old_test)
+    for matter, scenarios in sorted(_scenarios_by_type(calls).items()):
+        new = sorted(scenarios - old_known, key=_rank)
+        wanted = max(1, round(share * len(scenarios))) - len(scenarios & old_test)
+        test.update(new[: max(0, wanted)])
+    known = old_known | {s for group in _scenarios_by_type(calls).values() for s in group}
+    return sorted(test), sorted(known)
 
 
 def write_split(calls: list[LoadedCall], path: Path = SPLIT_FILE) -> list[str]:
-    scenarios = choose_test_scenarios(calls)
+    """Create the split, or extend it to scenarios added since (existing assignments kept)."""
+    previous = None
+    if Path(path).is_file():
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        old_test = frozenset(data["test_scenarios"])
+        if "assigned_scenarios" in data:
+            old_known = frozenset(data["assigned_scenarios"])
+        else:  # a first version that listed only test scenarios: their types were assigned whole
+            types = {s.rsplit("-", 1)[0] for s in old_test}
+            old_known = frozenset(s for m, group in _scenarios_by_type(calls).items() if m in types for s in group)
+        previous = (old_test, old_known)
+    scenarios, known = choose_test_scenarios(calls, previous=previous)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"seed": SEED, "share": TEST_SHARE, "rule": "per matter type, scenarios ranked by sha256(seed:scenario)",
-                                "test_scenarios": scenarios}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    path.write_text(json.dumps({"seed": SEED, "share": TEST_SHARE,
+                                "rule": "per matter type, scenarios ranked by sha256(seed:scenario); scenarios added later "
+                                        "are placed without moving earlier ones",
+                                "test_scenarios": scenarios, "assigned_scenarios": known},
+                               ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return scenarios
 
 
