@@ -20,9 +20,10 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-import joblib
+from typing import TYPE_CHECKING
 
-from classifier.model import RouteModel
+if TYPE_CHECKING:  # the model stack is imported when a model is loaded or saved, not to read the registry
+    from classifier.model import RouteModel
 from training.signing import file_sha256, load_or_create_key, sign, verify
 
 log = logging.getLogger("fenliu.registry")
@@ -84,6 +85,8 @@ class Registry:
         version = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + f"-{os.getpid() % 1000:03d}{int(time.time_ns() % 1000):03d}"
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.root))
         try:
+            import joblib
+
             joblib.dump(model, staging / ARTIFACT, compress=3)
             manifest = {
                 "version": version,
@@ -212,6 +215,10 @@ class Registry:
             warnings.append(f"model version {version} was trained with {name} {was}, running with {now}")
         for warning in warnings:
             log.warning(warning)
+        import joblib
+
+        from classifier.model import RouteModel
+
         model = joblib.load(self.root / version / manifest.get("artifact", ARTIFACT))
         if not isinstance(model, RouteModel):
             raise RegistryError(f"model version {version} does not hold a fenliu model")

@@ -5,6 +5,7 @@ plain message and an exit code: 2 for the user's mistake, 1 for anything else.
 """
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -13,7 +14,14 @@ from pydantic import ValidationError
 from corpus.errors import DataError
 from corpus.jurisdiction import UnknownProfile
 from service.cli.common import BadInput, FenliuError
-from service.cli import corpus_cmd, model_cmd, profiles_cmd, registry_cmd, report_cmd, serve_cmd
+
+# Subcommands are imported when used: `fenliu serve` must not pay for the training stack.
+COMMANDS = {
+    "profiles": "service.cli.profiles_cmd:profiles", "corpus": "service.cli.corpus_cmd:corpus",
+    "train": "service.cli.model_cmd:train", "evaluate": "service.cli.model_cmd:evaluate_cmd",
+    "predict": "service.cli.model_cmd:predict", "registry": "service.cli.registry_cmd:registry",
+    "serve": "service.cli.serve_cmd:serve", "token": "service.cli.serve_cmd:token", "report": "service.cli.report_cmd:report",
+}
 
 HELP = """fenliu (分流): suggests the route of a 110 call: matter type, responsible unit, urgency.
 
@@ -30,7 +38,17 @@ registry and the database.
 
 
 class FenliuGroup(click.Group):
-    """Turns domain errors raised anywhere below into one clear message and an exit code."""
+    """Loads subcommands lazily, and turns domain errors raised anywhere below into one clear
+    message and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[name].split(":")
+        return getattr(importlib.import_module(module), attribute)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
@@ -61,12 +79,3 @@ def main(debug: bool) -> None:
     """Entry point of the `fenliu` console script."""
 
 
-main.add_command(profiles_cmd.profiles)
-main.add_command(corpus_cmd.corpus)
-main.add_command(model_cmd.train)
-main.add_command(model_cmd.evaluate_cmd, name="evaluate")
-main.add_command(model_cmd.predict)
-main.add_command(registry_cmd.registry)
-main.add_command(serve_cmd.serve)
-main.add_command(serve_cmd.token)
-main.add_command(report_cmd.report)

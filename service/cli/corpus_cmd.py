@@ -75,3 +75,23 @@ def stats(files: tuple[Path, ...], as_json: bool) -> None:
                       *(str(row.get(f"style:{s}", 0)) for s in ("operator_note", "caller_speech", "fragment")),
                       *(str(row.get(f"tier:{t}", 0)) for t in ("emergency", "urgent", "routine")))
     out.print(table)
+
+
+@corpus.command("split", help="""Place new scenarios of the bundled corpus in the fixed test split.
+
+Run after adding records to corpus/calls. Scenarios already placed never move (an earlier
+model must never be measured on a scenario it was trained on); each new scenario goes to the
+test or training side by its seeded hash, so that every type's test share comes back to about
+a fifth. Writes corpus/splits/test_scenarios.json.
+
+\b
+Example:
+  fenliu corpus split
+""")
+def split() -> None:
+    from training.split import SPLIT_FILE, read_split, write_split
+
+    calls = load_files(bundled_files(), require_scenario=True)
+    before = read_split(SPLIT_FILE) if SPLIT_FILE.is_file() else frozenset()
+    chosen = write_split(calls, SPLIT_FILE)
+    click.echo(f"test split: {len(chosen)} scenarios ({len(set(chosen) - before)} new) in {SPLIT_FILE}")

@@ -14,7 +14,6 @@ from service.cli.progress import step_progress
 from service.storage import Storage
 from service.tokens import ROLES, create_token
 from training.registry import Registry
-from training.workflow import train_and_register
 
 
 def default_workers() -> int:
@@ -41,6 +40,8 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     key = config.signing_key.get_secret_value() if config.signing_key else None
     registry = Registry(config.home, key)
     if registry.active_version() is None:
+        from training.workflow import train_and_register
+
         click.echo(f"no model in {registry.root}: training the default model on the bundled corpus first", err=True)
         with step_progress(total_steps=12) as progress:
             outcome = train_and_register(registry, [], promote=True, progress=progress)

@@ -15,8 +15,11 @@ from tests.conftest import REPO
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and subcommand, through the group's own (lazy) lookup."""
+    context = click.Context(group)
     out = []
-    for name, command in group.commands.items():
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         out.append(prefix + (name,))
         if isinstance(command, click.Group):
             out.extend(_commands(command, prefix + (name,)))

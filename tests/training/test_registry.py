@@ -113,7 +113,7 @@ def test_failed_save_leaves_nothing_and_keeps_the_active_model(registry, tiny_mo
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("training.registry.joblib.dump", disk_full)
+    monkeypatch.setattr("joblib.dump", disk_full)
     with pytest.raises(OSError):
         registry.save(tiny_model, {})
     assert registry.versions() == [good]
