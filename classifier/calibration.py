@@ -22,27 +22,18 @@ def calibrated(logits: np.ndarray, temperature: float) -> np.ndarray:
 
 
 def confidence_threshold(confidence: np.ndarray, correct: np.ndarray, target: float, min_share: float = 0.05) -> float:
-    """Lowest confidence t such that suggestions with confidence >= t are right >= target of the time.
-
-    Scans from the most confident down; a threshold is admissible only if every cut above it
-    also meets the target on at least `min_share` of the data, so one lucky stretch cannot
-    set it. Returns 1.0 (always ask a human) when no cut reaches the target.
-    """
+    """The lowest confidence t such that suggestions with confidence >= t are right at least
+    `target` of the time: the largest share of calls a suggestion may stand alone for, at that
+    precision (selective classification). Cuts covering less than `min_share` of the data do
+    not count, so a few lucky calls cannot set it. Returns 1.0 (always ask a human) when no
+    cut reaches the target."""
     order = np.argsort(-confidence, kind="stable")
-    hits = np.cumsum(correct[order])
-    counts = np.arange(1, len(order) + 1)
-    accuracy = hits / counts
+    accuracy = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
     floor = max(1, int(min_share * len(order)))
-    ok = accuracy >= target
-    ok[:floor] = ok[:floor] | (accuracy[floor - 1] >= target)
-    if not ok[floor - 1:].any():
+    meets = np.flatnonzero(accuracy[floor - 1:] >= target)
+    if len(meets) == 0:
         return 1.0
-    # the deepest position such that all positions from `floor` to it meet the target
-    bad = np.flatnonzero(~ok[floor - 1:])
-    last_good = (bad[0] - 1 + floor - 1) if len(bad) else len(order) - 1
-    if last_good < floor - 1:
-        return 1.0
-    return float(confidence[order[last_good]])
+    return float(confidence[order[meets[-1] + floor - 1]])
 
 
 def recall_threshold(scores: np.ndarray, positive: np.ndarray, forced: np.ndarray, target: float) -> float:
