@@ -71,24 +71,28 @@ def train(extra: tuple[Path, ...], promote: bool, force: bool) -> None:
 
 @click.command(help="""Measure the active model on labelled calls: accuracy, macro-F1, misrouting, triage, calibration.
 
+Without --data: the bundled corpus's fixed test split (scenarios no model was trained on).
 JSON on stdout. With --report DIR, also an HTML report with a confusion-matrix heat map and a
 reliability diagram, readable offline.
 
 \b
 Examples:
-  fenliu evaluate --data corpus/calls/gas.jsonl --profile chengkou
-  fenliu evaluate --data held_out.jsonl --report reports/2026-11
+  fenliu evaluate --report reports/2026-11
+  fenliu evaluate --data held_out.jsonl --profile chengkou
 """)
-@click.option("--data", "data", required=True, type=click.Path(path_type=Path), help="Labelled-call JSONL file.")
+@click.option("--data", "data", default=None, type=click.Path(path_type=Path),
+              help="Labelled-call JSONL file (default: the bundled test split).")
 @click.option("--profile", default=None, help="Jurisdiction profile for misrouting (default FENLIU_PROFILE).")
 @click.option("--report", type=click.Path(path_type=Path), default=None, help="Folder for the HTML report.")
-def evaluate_cmd(data: Path, profile: str | None, report: Path | None) -> None:
+def evaluate_cmd(data: Path | None, profile: str | None, report: Path | None) -> None:
+    from training.corpus import load_bundled
     from training.evaluate import evaluate
+    from training.split import split_calls
 
     config = settings()
-    calls = load_files([data])
+    calls = load_files([data]) if data else split_calls(load_bundled()).test
     if not calls:
-        raise BadInput(f"{data}: no labelled calls in the file")
+        raise BadInput(f"{data or 'the bundled test split'}: no labelled calls")
     chosen = load_profile(profile or config.profile, config.county_profiles_dir)
     router = active_router()
     metrics = evaluate(router, [c.call.text for c in calls], [c.call.matter_type for c in calls],
