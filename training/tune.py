@@ -22,7 +22,7 @@ from classifier.prepare import prepare
 from training.corpus import load_bundled
 from training.split import split_calls
 
-GRID = {"matter_c": [5.0, 20.0, 50.0], "char_ngrams": [(1, 2), (1, 3), (2, 4)], "char_weight": [0.7, 1.0]}
+GRID = {"matter_c": [5.0, 20.0], "char_ngrams": [(1, 2), (1, 3)], "char_weight": [1.0, 1.5, 2.0]}
 
 
 def main() -> None:
