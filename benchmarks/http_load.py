@@ -1,7 +1,7 @@
 """Operators typing over HTTP: fenliu against the plain pipeline and an empty endpoint, same run.
 
     python -m benchmarks.http_load [--quick] [--operators 25,50,100,150,200] [--seconds 15]
-                                   [--workers 2] [--json out.json]
+                                   [--workers 1] [--json out.json]
 
 Each simulated operator types test calls at 4 characters a second and sends one
 `POST /v1/suggest` per character (open loop: a slow answer does not slow the typing). Every
@@ -145,7 +145,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="two small levels of one second (for tests)")
     parser.add_argument("--operators", default="25,50,100,150,200", help="comma-separated operator counts")
     parser.add_argument("--seconds", type=float, default=15.0, help="duration of each level")
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers of every server")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers of every server")
     parser.add_argument("--json", default=None, help="also write the results to this file")
     args = parser.parse_args()
     levels = [2, 4] if args.quick else [int(n) for n in args.operators.split(",")]

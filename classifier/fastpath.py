@@ -54,9 +54,10 @@ class CompiledScorer:
             offset += len(vectorizer.vocabulary_)
         self.blocks = blocks
         self.width = offset
-        self.matter_weights = np.ascontiguousarray(model.matter_clf_.coef_.T, dtype=np.float64)
+        # Views on the estimators' own (float32) weights, not float64 copies: 15 MB less per worker.
+        self.matter_weights = np.ascontiguousarray(model.matter_clf_.coef_.T)
         self.matter_bias = model.matter_clf_.intercept_.astype(np.float64)
-        self.tier_weights = np.ascontiguousarray(model.tier_clf_.coef_.T, dtype=np.float64)
+        self.tier_weights = np.ascontiguousarray(model.tier_clf_.coef_.T)
         self.tier_bias = model.tier_clf_.intercept_.astype(np.float64)
 
     def row(self, text: str) -> csr_matrix:

@@ -20,6 +20,7 @@ from service.ratelimit import RateLimiter
 from service.routes import admin, console, handover, operator, public
 from service.settings import Settings, load_settings
 from service.storage import Storage
+from service.tokens import TokenCache
 from service.training_jobs import TrainingJobs
 from training.registry import Registry
 from training.workflow import BaseCorpus
@@ -66,6 +67,7 @@ def create_app(settings: Settings, storage: Storage | None = None, registry: Reg
     app.state.storage = storage
     app.state.holder = holder
     app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.token_cache = TokenCache(settings.token_cache_seconds)
     app.state.jobs = TrainingJobs(storage, holder, settings.home, base_corpus)
     install_handlers(app)
     for module in (public, operator, handover, admin, console):

@@ -1,9 +1,15 @@
-"""Typed dependencies: settings, storage, the active router, the caller's identity."""
+"""Typed dependencies: settings, storage, the active router, the caller's identity.
+
+All async: FastAPI runs a plain `def` dependency in the thread pool, a hop that costs more
+than the keystroke suggestion itself. The only blocking work (a token's database lookup on a
+cache miss) is sent to the thread pool explicitly.
+"""
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy.exc import SQLAlchemyError
 
 from classifier.route import Router
@@ -15,19 +21,19 @@ from service.storage import Storage
 from service.tokens import Principal, authenticate
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_storage(request: Request) -> Storage:
+async def get_storage(request: Request) -> Storage:
     return request.app.state.storage
 
 
-def get_holder(request: Request) -> ModelHolder:
+async def get_holder(request: Request) -> ModelHolder:
     return request.app.state.holder
 
 
-def get_router(request: Request) -> Router:
+async def get_router(request: Request) -> Router:
     return request.app.state.holder.router()
 
 
@@ -41,19 +47,25 @@ def resolve_profile(settings: Settings, code: str | None) -> Profile:
     return load_profile(code or settings.profile, settings.county_profiles_dir)
 
 
-def _principal(request: Request) -> Principal | None:
+async def _principal(request: Request) -> Principal | None:
     header = request.headers.get("authorization", "")
     if not header:
         return None
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         raise Unauthorized("Authorization must be: Bearer <token>", headers={"WWW-Authenticate": "Bearer"})
+    presented = value.strip()
+    cache = request.app.state.token_cache
+    principal = cache.get(presented)
+    if principal is not None:
+        return principal
     try:
-        principal = authenticate(request.app.state.storage, value.strip())
+        principal = await run_in_threadpool(authenticate, request.app.state.storage, presented)
     except SQLAlchemyError:
         raise StorageUnavailable("cannot check the token: the database is unavailable") from None
     if principal is None:
         raise Unauthorized("the token is not valid or has been revoked", headers={"WWW-Authenticate": "Bearer"})
+    cache.put(presented, principal)
     return principal
 
 
@@ -67,8 +79,8 @@ def _rate_limit(request: Request, principal: Principal | None) -> None:
 def require(role: str):
     """Dependency: a valid token with at least `role` (401 without one, 403 with too low a role)."""
 
-    def check(request: Request) -> Principal:
-        principal = _principal(request)
+    async def check(request: Request) -> Principal:
+        principal = await _principal(request)
         if principal is None:
             raise Unauthorized(f"this route needs a {role} token: Authorization: Bearer <token>", headers={"WWW-Authenticate": "Bearer"})
         if not principal.has(role):
@@ -79,12 +91,15 @@ def require(role: str):
     return check
 
 
-def operator(request: Request) -> Principal | None:
+_operator_check = require("operator")
+
+
+async def operator(request: Request) -> Principal | None:
     """Operator routes: a token when the settings require one, else optional."""
     settings: Settings = request.app.state.settings
     if settings.operator_token_required:
-        return require("operator")(request)
-    principal = _principal(request)
+        return await _operator_check(request)
+    principal = await _principal(request)
     _rate_limit(request, principal)
     return principal
 

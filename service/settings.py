@@ -19,7 +19,7 @@ class Settings(BaseSettings):
                        description="Folder for the model registry, database, keys and caches.")
     host: str = Field(default="127.0.0.1", description="Address `fenliu serve` listens on.")
     port: int = Field(default=8110, ge=1, le=65535, description="Port `fenliu serve` listens on.")
-    workers: int | None = Field(default=None, ge=1, le=64, description="uvicorn worker processes (default: one per core, at most 4).")
+    workers: int | None = Field(default=None, ge=1, le=64, description="uvicorn worker processes (default 1; see docs/benchmarks.md before adding more).")
     profile: str = Field(default="default", description="Profile used when a request names none.")
     profiles_dir: Path | None = Field(default=None, description="Extra folder of county profile files (default FENLIU_HOME/profiles).")
     signing_key: SecretStr | None = Field(default=None, description="HMAC key for model manifests (default: a key file created in FENLIU_HOME).")
@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(default=2000, ge=10, le=100_000, description="Longest call text accepted (413 above).")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, description="Largest JSON request body.")
     max_import_bytes: int = Field(default=50 * 1024 * 1024, ge=1024, description="Largest labelled-call upload.")
+    token_cache_seconds: float = Field(default=10.0, ge=0, le=300, description="How long a checked token is trusted without asking the database again (a revoked token stops working within this time; 0 checks every request).")
     rate_limit_per_minute: int = Field(default=1200, ge=1, description="Requests per minute per token or client address.")
     log_level: str = Field(default="info", description="debug, info, warning or error.")
 

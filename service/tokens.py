@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 
 from service.storage import Storage
@@ -52,3 +54,39 @@ def authenticate(storage: Storage, presented: str) -> Principal | None:
     if not row or not matches or row["revoked_at"] is not None:
         return None
     return Principal(row["id"], row["name"], row["role"])
+
+
+class TokenCache:
+    """Recently verified tokens, so a keystroke does not cost a database round trip.
+
+    Keyed by the SHA-256 of the presented token (the token itself is never kept); only valid
+    tokens are cached, each for `seconds`, so a revocation takes effect within that time in
+    every worker process. Bounded: the oldest entries go first.
+    """
+
+    def __init__(self, seconds: float, max_entries: int = 4096):
+        self.seconds = seconds
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, presented: str) -> Principal | None:
+        if self.seconds <= 0:
+            return None
+        key = _digest(presented)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] < time.monotonic():
+                del self._entries[key]
+                return None
+            return entry[1]
+
+    def put(self, presented: str, principal: Principal) -> None:
+        if self.seconds <= 0:
+            return
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                del self._entries[next(iter(self._entries))]
+            self._entries[_digest(presented)] = (time.monotonic() + self.seconds, principal)

@@ -1,5 +1,5 @@
 """Security promises a deployment relies on: no personal data in logs, CORS closed, browser
-security headers on the console, secrets never stored in clear."""
+security headers on the console, secrets never stored in clear, revoked tokens refused."""
 from __future__ import annotations
 
 import sqlite3
@@ -7,6 +7,14 @@ import time
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+from service.settings import Settings
+from service.storage import Storage
+from service.tokens import Principal, TokenCache, create_token
+from tests.service.conftest import auth
+from training.workflow import BaseCorpus
 
 PHONE = "13987654321"
 ID_NUMBER = "51302219850617423X"
@@ -62,3 +70,52 @@ def test_security_headers(client, path):
     assert headers["x-frame-options"] == "DENY"
     assert "default-src 'self'" in headers["content-security-policy"]
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
+
+
+def _client(settings: Settings, tiny_split):
+    from tests.conftest import TINY_CALLS
+
+    return TestClient(create_app(settings, base_corpus=BaseCorpus(files=(TINY_CALLS,), split_file=tiny_split)))
+
+
+def _revoke(settings: Settings, token: str) -> None:
+    storage = Storage.for_home(settings.home)
+    assert storage.revoke_token(token.split("_")[1])
+
+
+def test_revoked_token_is_refused_at_once_without_a_cache(model_home, tiny_split, monkeypatch):
+    settings = Settings(home=model_home, token_cache_seconds=0)
+    storage = Storage.for_home(model_home)
+    storage.migrate()
+    token = create_token(storage, "trainer", "revoked at once")
+    with _client(settings, tiny_split) as client:
+        assert client.get("/v1/admin/models", headers=auth(token)).status_code == 200
+        _revoke(settings, token)
+        assert client.get("/v1/admin/models", headers=auth(token)).status_code == 401
+
+
+def test_revoked_token_stops_working_when_its_cache_entry_expires(model_home, tiny_split, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr("service.tokens.time.monotonic", lambda: clock[0])
+    settings = Settings(home=model_home, token_cache_seconds=10)
+    storage = Storage.for_home(model_home)
+    storage.migrate()
+    token = create_token(storage, "trainer", "revoked later")
+    with _client(settings, tiny_split) as client:
+        assert client.get("/v1/admin/models", headers=auth(token)).status_code == 200
+        _revoke(settings, token)
+        clock[0] += 9  # still trusted from the cache: no database round trip per keystroke
+        assert client.get("/v1/admin/models", headers=auth(token)).status_code == 200
+        clock[0] += 2
+        assert client.get("/v1/admin/models", headers=auth(token)).status_code == 401
+
+
+def test_token_cache_keeps_no_token_and_stays_bounded():
+    cache = TokenCache(seconds=60, max_entries=3)
+    principal = Principal("abc", "desk", "operator")
+    presented = [f"fl_abc_secret{i}" for i in range(5)]
+    for token in presented:
+        cache.put(token, principal)
+    assert len(cache._entries) == 3
+    assert not any(token in key or key in token for key in cache._entries for token in presented)
+    assert cache.get(presented[-1]) == principal and cache.get(presented[0]) is None
