@@ -12,6 +12,8 @@ from collections import Counter
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from classifier.lexicon import LexiconFeatures
+
 _WHITESPACE = re.compile(r"\s\s+")
 
 
@@ -45,13 +47,31 @@ class _Block:
         return index + self.offset, values
 
 
+class _LexiconBlock:
+    """The matter-term counts (classifier/lexicon.py) and their place in the feature row."""
+
+    def __init__(self, lexicon, offset: int, weight: float):
+        self.index = lexicon.index
+        self.offset = offset
+        self.weight = weight
+
+    def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        columns, values = self.index.row(text)
+        return columns + self.offset, values * self.weight
+
+
 class CompiledScorer:
     def __init__(self, model):
         blocks, offset = [], 0
         weights = model.features_.transformer_weights or {}
-        for name, vectorizer in model.features_.transformer_list:
-            blocks.append(_Block(vectorizer, offset, float(weights.get(name, 1.0))))
-            offset += len(vectorizer.vocabulary_)
+        for name, part in model.features_.transformer_list:
+            weight = float(weights.get(name, 1.0))
+            if isinstance(part, LexiconFeatures):
+                blocks.append(_LexiconBlock(part, offset, weight))
+                offset += len(part.index.types)
+            else:
+                blocks.append(_Block(part, offset, weight))
+                offset += len(part.vocabulary_)
         self.blocks = blocks
         self.width = offset
         # Views on the estimators' own (float32) weights, not float64 copies: 15 MB less per worker.

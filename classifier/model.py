@@ -39,12 +39,13 @@ def _shows_as_evidence(term: str) -> bool:
 
 class RouteModel(BaseEstimator):
     def __init__(self, matter_c: float = 20.0, tier_c: float = 4.0, char_ngrams: tuple[int, int] = (1, 3),
-                 char_weight: float = 1.0, cv_folds: int = 4, target_precision: float = 0.97,
+                 char_weight: float = 1.0, lexicon_weight: float = 0.0, cv_folds: int = 4, target_precision: float = 0.97,
                  emergency_recall: float = 0.985, max_iter: int = 300):
         self.matter_c = matter_c
         self.tier_c = tier_c
         self.char_ngrams = char_ngrams
         self.char_weight = char_weight
+        self.lexicon_weight = lexicon_weight
         self.cv_folds = cv_folds
         self.target_precision = target_precision
         self.emergency_recall = emergency_recall
@@ -52,7 +53,8 @@ class RouteModel(BaseEstimator):
 
     # -- fitting -----------------------------------------------------------------------------
     def _fit_parts(self, texts: list[str], matters: np.ndarray, tiers: np.ndarray):
-        features = build_features(char_ngrams=tuple(self.char_ngrams), char_weight=self.char_weight)
+        features = build_features(char_ngrams=tuple(self.char_ngrams), char_weight=self.char_weight,
+                                  lexicon_weight=self.lexicon_weight)
         X = features.fit_transform(texts)
         matter_clf = LogisticRegression(C=self.matter_c, max_iter=self.max_iter).fit(X, matters)
         tier_clf = LogisticRegression(C=self.tier_c, max_iter=self.max_iter, class_weight="balanced").fit(X, tiers)

@@ -58,13 +58,15 @@ def tiny_split(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_model():
-    """A small model trained on inline, hand-written calls (6 matter types), shared by the session."""
+    """A small model trained on inline, hand-written calls (6 matter types), shared by the session,
+    with the shipped settings (training/params.yaml, so the lexicon features too) but fewer folds."""
     from classifier.model import RouteModel
     from classifier.prepare import prepare
     from training.corpus import load_files
+    from training.fit import default_params
 
     calls = [c.call for c in load_files([TINY_CALLS])]
-    return RouteModel(cv_folds=2, max_iter=500).fit(
+    return RouteModel(**{**default_params(), "cv_folds": 2, "max_iter": 500}).fit(
         [prepare(c.text) for c in calls], [c.matter_type for c in calls], [c.tier for c in calls], [c.scenario for c in calls])
 
 

@@ -22,7 +22,8 @@ from classifier.prepare import prepare
 from training.corpus import load_bundled
 from training.split import split_calls
 
-GRID = {"matter_c": [5.0, 20.0], "char_ngrams": [(1, 2), (1, 3)], "char_weight": [1.0, 1.5, 2.0]}
+GRID = {"matter_c": [5.0, 20.0], "char_ngrams": [(1, 2), (1, 3)], "char_weight": [1.0, 1.5, 2.0],
+        "lexicon_weight": [0.0, 0.25, 0.5]}
 
 
 def main() -> None:
@@ -36,10 +37,10 @@ def main() -> None:
     groups = [c.call.scenario for c in train]
     folds = list(GroupKFold(n_splits=args.folds).split(texts, labels, groups))
     rows = []
-    for ngrams, weight in itertools.product(GRID["char_ngrams"], GRID["char_weight"]):
+    for ngrams, weight, lexicon in itertools.product(GRID["char_ngrams"], GRID["char_weight"], GRID["lexicon_weight"]):
         fold_features = []
         for train_idx, test_idx in folds:
-            features = build_features(char_ngrams=ngrams, char_weight=weight)
+            features = build_features(char_ngrams=ngrams, char_weight=weight, lexicon_weight=lexicon)
             X_train = features.fit_transform([texts[i] for i in train_idx])
             fold_features.append((X_train, features.transform([texts[i] for i in test_idx]), train_idx, test_idx))
         for c in GRID["matter_c"]:
@@ -48,7 +49,7 @@ def main() -> None:
             for X_train, X_test, train_idx, test_idx in fold_features:
                 model = LogisticRegression(C=c, max_iter=300).fit(X_train, labels[train_idx])
                 scores.append(f1_score(labels[test_idx], model.predict(X_test), average="macro"))
-            rows.append({"char_ngrams": list(ngrams), "char_weight": weight, "matter_c": c,
+            rows.append({"char_ngrams": list(ngrams), "char_weight": weight, "lexicon_weight": lexicon, "matter_c": c,
                          "macro_f1_mean": round(float(np.mean(scores)), 4), "macro_f1_std": round(float(np.std(scores)), 4),
                          "seconds": round(time.perf_counter() - started, 1)})
             print(json.dumps(rows[-1]), flush=True)

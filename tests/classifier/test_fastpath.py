@@ -27,3 +27,8 @@ def test_fast_scores_equal_the_estimators(tiny_model, text):
     assert np.allclose(single.tier_probabilities, batch.tier_probabilities, atol=1e-6)
     expected_tier = tiny_model.tier_clf_.predict_proba(X)[0][tiny_model.tier_columns_]
     assert np.allclose(single.tier_probabilities, expected_tier, atol=1e-6)
+
+
+def test_the_fixture_exercises_every_feature_block(tiny_model):
+    """The equality tests above only mean something if the lexicon block is in the model."""
+    assert [name for name, _ in tiny_model.features_.transformer_list] == ["words", "chars", "lexicon"]
