@@ -11,8 +11,10 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from service.storage import Storage
+if TYPE_CHECKING:  # annotations only: `fenliu serve` starts without SQLAlchemy
+    from service.storage import Storage
 
 ROLES = ("operator", "trainer", "admin")
 RANK = {role: i for i, role in enumerate(ROLES)}

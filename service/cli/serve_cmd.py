@@ -11,7 +11,6 @@ from rich.table import Table
 from service.cli.common import BadInput, console, settings
 from service.cli.logs import configure
 from service.cli.progress import step_progress
-from service.storage import Storage
 from service.tokens import ROLES, create_token
 from training.registry import Registry
 
@@ -73,7 +72,9 @@ def token() -> None:
     pass
 
 
-def _storage() -> Storage:
+def _storage():
+    from service.storage import Storage  # imported here: `fenliu serve` itself never needs it
+
     config = settings()
     storage = Storage.for_home(config.home, config.database_url)
     storage.migrate()
