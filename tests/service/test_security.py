@@ -78,6 +78,12 @@ def _client(settings: Settings, tiny_split):
     return TestClient(create_app(settings, base_corpus=BaseCorpus(files=(TINY_CALLS,), split_file=tiny_split)))
 
 
+def _trainer_token(home, name: str) -> str:
+    storage = Storage.for_home(home)
+    storage.migrate()
+    return create_token(storage, "trainer", name)
+
+
 def _revoke(settings: Settings, token: str) -> None:
     storage = Storage.for_home(settings.home)
     assert storage.revoke_token(token.split("_")[1])
@@ -85,9 +91,7 @@ def _revoke(settings: Settings, token: str) -> None:
 
 def test_revoked_token_is_refused_at_once_without_a_cache(model_home, tiny_split, monkeypatch):
     settings = Settings(home=model_home, token_cache_seconds=0)
-    storage = Storage.for_home(model_home)
-    storage.migrate()
-    token = create_token(storage, "trainer", "revoked at once")
+    token = _trainer_token(model_home, "revoked at once")
     with _client(settings, tiny_split) as client:
         assert client.get("/v1/admin/models", headers=auth(token)).status_code == 200
         _revoke(settings, token)
@@ -98,9 +102,7 @@ def test_revoked_token_stops_working_when_its_cache_entry_expires(model_home, ti
     clock = [1000.0]
     monkeypatch.setattr("service.tokens.time.monotonic", lambda: clock[0])
     settings = Settings(home=model_home, token_cache_seconds=10)
-    storage = Storage.for_home(model_home)
-    storage.migrate()
-    token = create_token(storage, "trainer", "revoked later")
+    token = _trainer_token(model_home, "revoked later")
     with _client(settings, tiny_split) as client:
         assert client.get("/v1/admin/models", headers=auth(token)).status_code == 200
         _revoke(settings, token)
