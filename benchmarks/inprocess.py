@@ -3,11 +3,14 @@
     python -m benchmarks.inprocess [--quick] [--json out.json]
 
 Measures (median, p99): a ~100-character call, every prefix of every test call (the keystroke
-stream), and a batch of 1,000 calls. Needs an active model in FENLIU_HOME (`fenliu train --promote`).
+stream), and a batch of 1,000 calls, through the scorer a server loads (the signed serving
+export); and the time to load that export against unpickling the full scikit-learn model.
+Needs an active model in FENLIU_HOME (`fenliu train --promote`).
 """
 from __future__ import annotations
 
 import argparse
+import time
 
 from benchmarks.common import corpus_split, machine, summarize, timed, write_json
 from classifier.prepare import prepare
@@ -24,8 +27,15 @@ def main() -> None:
     parser.add_argument("--json", type=str, default=None)
     args = parser.parse_args()
     settings = load_settings()
-    loaded = Registry(settings.home, settings.signing_key.get_secret_value() if settings.signing_key else None).load()
+    registry = Registry(settings.home, settings.signing_key.get_secret_value() if settings.signing_key else None)
+    started = time.perf_counter()
+    loaded = registry.load_scorer()  # first, so it is timed without scikit-learn already imported
+    export_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    full = registry.load(loaded.version)
+    full_seconds = time.perf_counter() - started
     loaded.model.use_cache_dir(settings.cache_dir)
+    full.model.use_cache_dir(settings.cache_dir)
     router = Router(loaded.model, loaded.version)
     profile = load_profile("default")
     split = corpus_split()
@@ -40,7 +50,7 @@ def main() -> None:
     single = summarize(timed(lambda: router.suggest(hundred, profile), repeat))
     prepared = prepare(hundred)
     fast_scoring = summarize(timed(lambda: loaded.model.score_texts([prepared]), repeat))
-    generic_scoring = summarize(timed(lambda: loaded.model.score_generic([prepared]), repeat))
+    generic_scoring = summarize(timed(lambda: full.model.score_generic([prepared]), repeat))
     prefixes = [t[:n] for t in calls for n in range(1, len(t) + 1)]
     stream = []
     for prefix in prefixes:
@@ -58,6 +68,7 @@ def main() -> None:
     base_batch = timed(lambda: baseline.predict(batch), 3 if not args.quick else 1)
 
     result = {"machine": machine(), "model_version": loaded.version, "call_chars": len(hundred),
+              "load_seconds": {"serving_export": round(export_seconds, 3), "full_model": round(full_seconds, 3)},
               "scoring_one_call": {"fast_path": fast_scoring, "scikit_learn_path": generic_scoring},
               "fenliu": {"one_call": single, "keystroke_stream": summarize(stream),
                          "batch": {"calls": len(batch), "seconds": round(min(batch_seconds), 4)}},
@@ -71,8 +82,10 @@ def main() -> None:
     fb, bb = result["fenliu"]["batch"], result["baseline"]["batch"]
     print(f"{'batch of ' + str(fb['calls']):<22}{fb['seconds']:>13.3f}s{'':>9}{bb['seconds']:>16.3f}s{'':>9}{fb['seconds'] / bb['seconds']:>8.2f}")
     fast, generic = result["scoring_one_call"]["fast_path"], result["scoring_one_call"]["scikit_learn_path"]
-    print(f"scoring one call: fast path {fast['median_ms']:.3f} ms (p99 {fast['p99_ms']:.3f}) vs scikit-learn path "
+    print(f"scoring one call: serving scorer {fast['median_ms']:.3f} ms (p99 {fast['p99_ms']:.3f}) vs scikit-learn path "
           f"{generic['median_ms']:.3f} ms (p99 {generic['p99_ms']:.3f}): {generic['median_ms'] / fast['median_ms']:.1f}x faster")
+    print(f"loading the model: serving export {export_seconds:.3f} s (with imports) vs full scikit-learn model "
+          f"{full_seconds:.3f} s")
     write_json(result, args.json)
 
 

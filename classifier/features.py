@@ -28,10 +28,3 @@ def build_features(*, char_ngrams: tuple[int, int] = (1, 3), word_min_df: int = 
         weights["lexicon"] = lexicon_weight
     return FeatureUnion(parts, transformer_weights=weights)
 
-
-def readable_names(features: FeatureUnion) -> list[str]:
-    """Feature names without the transformer prefix, in column order."""
-    names: list[str] = []
-    for _, vectorizer in features.transformer_list:
-        names.extend(vectorizer.get_feature_names_out().tolist())
-    return names

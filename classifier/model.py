@@ -8,33 +8,14 @@ paraphrases of one scenario never judge each other.
 """
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import dataclass
-
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.special import softmax
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from classifier.calibration import calibrated, confidence_threshold, fit_temperature, recall_threshold
-from classifier.fastpath import CompiledScorer
-from classifier.features import build_features, readable_names
-
-TIERS = ("emergency", "urgent", "routine")
-
-
-@dataclass(frozen=True, slots=True)
-class ModelOutput:
-    matter_probabilities: np.ndarray  # aligned with RouteModel.matter_classes_
-    tier_probabilities: np.ndarray    # aligned with TIERS
-    row: csr_matrix                   # the text's feature row, for evidence
-
-
-def _shows_as_evidence(term: str) -> bool:
-    """An operator reads evidence: only words of two or more letters/digits, no punctuation or masks."""
-    return len(term) >= 2 and all(unicodedata.category(ch)[0] in "LN" for ch in term)
+from classifier.features import build_features
+from classifier.scorer import TIERS, LinearScorer, ModelOutput, decide_tier
 
 
 class RouteModel(BaseEstimator):
@@ -99,7 +80,6 @@ class RouteModel(BaseEstimator):
             "alone_share": float((confidence >= self.confidence_threshold_).mean()),
             "emergency_threshold": self.emergency_threshold_,
         }
-        self.feature_names_ = np.asarray(readable_names(self.features_), dtype=object)
         self.tier_columns_ = [list(self.tier_clf_.classes_).index(t) for t in TIERS]
         return self
 
@@ -112,11 +92,12 @@ class RouteModel(BaseEstimator):
 
     # -- prediction --------------------------------------------------------------------------
     @property
-    def compiled(self) -> CompiledScorer:
-        """Derived from the fitted state on first use (never saved, so it cannot disagree with it)."""
+    def compiled(self) -> LinearScorer:
+        """The one-text scorer, derived from the fitted state on first use (never pickled with the
+        model, so it cannot disagree with it); also what the registry exports for serving."""
         scorer = self.__dict__.get("_compiled")
         if scorer is None:
-            scorer = self.__dict__["_compiled"] = CompiledScorer(self)
+            scorer = self.__dict__["_compiled"] = LinearScorer.from_model(self)
         return scorer
 
     def __getstate__(self) -> dict:
@@ -126,44 +107,19 @@ class RouteModel(BaseEstimator):
 
     def score_texts(self, prepared_texts: list[str]) -> list[ModelOutput]:
         if len(prepared_texts) == 1:
-            return [self._score_one(prepared_texts[0])]
+            return [self.compiled.score_one(prepared_texts[0])]
         return self.score_generic(prepared_texts)
 
     def score_generic(self, prepared_texts: list[str]) -> list[ModelOutput]:
         """scikit-learn's own transform and estimators: the batch path, and the reference the
-        one-text fast path is checked and benchmarked against."""
+        one-text scorer is checked and benchmarked against."""
         X = self.features_.transform(prepared_texts)
         matter = calibrated(self.matter_clf_.decision_function(X), self.temperature_)
         tier = self.tier_clf_.predict_proba(X)[:, self.tier_columns_]
         return [ModelOutput(matter[i], tier[i], X[i]) for i in range(X.shape[0])]
 
-    def _score_one(self, text: str) -> ModelOutput:
-        row = self.compiled.row(text)
-        matter_logits, tier_logits = self.compiled.scores(row)
-        matter = calibrated(matter_logits, self.temperature_)
-        tier = softmax(tier_logits)[self.tier_columns_]
-        return ModelOutput(matter, tier, row)
-
     def decide_tier(self, tier_probabilities: np.ndarray) -> str:
-        if tier_probabilities[0] >= self.emergency_threshold_:
-            return "emergency"
-        return "urgent" if tier_probabilities[1] >= tier_probabilities[2] else "routine"
+        return decide_tier(tier_probabilities, self.emergency_threshold_)
 
-    def evidence(self, row: csr_matrix, matter_index: int, top: int = 6) -> list[tuple[str, float]]:
-        """Terms that pushed the chosen class most: tf-idf value × (class weight − mean weight)."""
-        coef = self.matter_clf_.coef_
-        columns = row.indices
-        if len(columns) == 0:
-            return []
-        weights = coef[matter_index, columns] - coef[:, columns].mean(axis=0)
-        contribution = row.data * weights
-        order = np.argsort(-contribution)
-        picked: list[tuple[str, float]] = []
-        for position in order:
-            if contribution[position] <= 0 or len(picked) >= top:
-                break
-            term = str(self.feature_names_[columns[position]])
-            if not _shows_as_evidence(term) or any(term in chosen for chosen, _ in picked):
-                continue
-            picked = [(t, w) for t, w in picked if t not in term] + [(term, float(contribution[position]))]
-        return sorted(picked, key=lambda item: -item[1])
+    def evidence(self, row, matter_index: int, top: int = 6) -> list[tuple[str, float]]:
+        return self.compiled.evidence(row, matter_index, top)

@@ -7,9 +7,13 @@ everything else is handed to the unit.
 """
 from __future__ import annotations
 
-from classifier.model import TIERS, ModelOutput, RouteModel
+from typing import Protocol
+
+import numpy as np
+
 from classifier.prepare import prepare_view, require_usable
 from classifier.redflags import RedFlagLexicon, default_lexicon, tier_floor
+from classifier.scorer import TIERS, ModelOutput
 from classifier.textview import TextView
 from corpus.jurisdiction import Profile
 from corpus.taxonomy import TIER_ORDER, Taxonomy, load_taxonomy
@@ -29,10 +33,21 @@ def _raise_to(tier: str, floor: str | None) -> str:
     return max(tier, floor, key=TIER_ORDER.index)
 
 
+class Scorer(Protocol):
+    """What the router needs of a model: a fitted RouteModel (training, evaluation, the CLI) or
+    the LinearScorer a server loads from the serving export."""
+    matter_classes_: np.ndarray
+    confidence_threshold_: float
+
+    def score_texts(self, prepared_texts: list[str]) -> list[ModelOutput]: ...
+    def decide_tier(self, tier_probabilities: np.ndarray) -> str: ...
+    def evidence(self, row, matter_index: int, top: int = 6) -> list[tuple[str, float]]: ...
+
+
 class Router:
     """A fitted model plus the lexicon and taxonomy: suggests routes under any profile."""
 
-    def __init__(self, model: RouteModel, model_version: str, taxonomy: Taxonomy | None = None,
+    def __init__(self, model: Scorer, model_version: str, taxonomy: Taxonomy | None = None,
                  lexicon: RedFlagLexicon | None = None):
         self.model = model
         self.model_version = model_version

@@ -23,7 +23,7 @@ from service.storage import Storage
 from service.tokens import TokenCache
 from service.training_jobs import TrainingJobs
 from training.registry import Registry
-from training.workflow import BaseCorpus
+from training.corpus import BaseCorpus
 
 log = logging.getLogger("fenliu.service")
 STATIC = Path(__file__).resolve().parent / "static"

@@ -36,7 +36,7 @@ class ModelHolder:
             if current is not None and self.registry.active_version() == current:
                 return self._router
             try:
-                loaded = self.registry.load()
+                loaded = self.registry.load_scorer()
             except RegistryError as exc:
                 self.problem = str(exc)
                 log.error("model not loaded: %s", exc)

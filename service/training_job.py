@@ -15,7 +15,8 @@ from service.logging_setup import configure_json_logging
 from service.settings import load_settings
 from service.storage import Storage
 from training.registry import Registry
-from training.workflow import BaseCorpus, train_and_register
+from training.corpus import BaseCorpus
+from training.workflow import train_and_register
 
 log = logging.getLogger("fenliu.jobs")
 STEPS = 12

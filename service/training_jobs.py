@@ -14,7 +14,7 @@ from pathlib import Path
 
 from service.model_holder import ModelHolder
 from service.storage import Storage
-from training.workflow import BaseCorpus
+from training.corpus import BaseCorpus
 
 log = logging.getLogger("fenliu.jobs")
 

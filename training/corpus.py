@@ -17,6 +17,7 @@ from corpus.errors import DataError, Problem
 from corpus.taxonomy import load_taxonomy
 
 CALLS_DIR = DATA_DIR / "calls"
+SPLIT_FILE = DATA_DIR / "splits" / "test_scenarios.json"  # the fixed test scenarios (training/split.py)
 MAX_TEXT_CHARS = 5000
 
 
@@ -130,6 +131,17 @@ def load_files(paths: Iterable[Path], require_scenario: bool = False) -> list[Lo
 
 def bundled_files() -> list[Path]:
     return sorted(CALLS_DIR.glob("*.jsonl"))
+
+
+@dataclass(frozen=True)
+class BaseCorpus:
+    """The corpus every training starts from and its fixed test split (the bundled ones by default)."""
+
+    files: tuple[Path, ...] | None = None
+    split_file: Path = SPLIT_FILE
+
+    def paths(self) -> list[Path]:
+        return list(self.files) if self.files is not None else bundled_files()
 
 
 def load_bundled() -> list[LoadedCall]:

@@ -1,8 +1,10 @@
 """The model registry in FENLIU_HOME/models: versioned folders, signed manifests, an atomic pointer.
 
-Each version is a folder with `model.joblib` and `manifest.json`. The manifest records what the
-model was trained on and how well it did, the SHA-256 of the artifact and an HMAC-SHA256
-signature over everything else. Nothing is unpickled before both are verified. The active
+Each version is a folder with `model.joblib` (the fitted scikit-learn model, for training,
+evaluation and the CLI), `serving.npz` (the same model as plain arrays, what a server loads:
+no scikit-learn import, no pickle) and `manifest.json`. The manifest records what the model was
+trained on and how well it did, the SHA-256 of both files and an HMAC-SHA256 signature over
+everything else. Nothing is read before the signature and the file's hash are verified. The active
 version is named by the file ACTIVE, replaced atomically (os.replace), so a reader never sees
 a half-written pointer; every promotion is appended to promotions.jsonl for rollback.
 """
@@ -24,15 +26,20 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the model stack is imported when a model is loaded or saved, not to read the registry
     from classifier.model import RouteModel
+    from classifier.scorer import LinearScorer
 from training.signing import file_sha256, load_or_create_key, sign, verify
 
 log = logging.getLogger("fenliu.registry")
 ARTIFACT = "model.joblib"
+SERVING = "serving.npz"
+# (file name field, hash field) of each file a manifest vouches for; the serving export is
+# absent from models saved before it existed, which then serve from the full model.
+SIGNED_FILES = (("artifact", "artifact_sha256"), ("serving_artifact", "serving_sha256"))
 MANIFEST = "manifest.json"
 ACTIVE = "ACTIVE"
 HISTORY = "promotions.jsonl"
 TRACKED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "jieba", "joblib", "fenliu")
-STRICT_LIBRARIES = ("scikit-learn", "numpy", "joblib")
+STRICT_LIBRARIES = ("scikit-learn", "numpy", "joblib")  # unpickling the full model needs these to match
 
 
 class RegistryError(Exception):
@@ -60,7 +67,7 @@ def _minor(version: str) -> str:
 @dataclass
 class LoadedModel:
     version: str
-    model: RouteModel
+    model: RouteModel | LinearScorer
     manifest: dict
     warnings: list[str]
 
@@ -88,18 +95,22 @@ class Registry:
             import joblib
 
             joblib.dump(model, staging / ARTIFACT, compress=3)
+            model.compiled.save(staging / SERVING)
             manifest = {
                 "version": version,
                 "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "artifact": ARTIFACT,
                 "artifact_sha256": file_sha256(staging / ARTIFACT),
                 "artifact_bytes": (staging / ARTIFACT).stat().st_size,
+                "serving_artifact": SERVING,
+                "serving_sha256": file_sha256(staging / SERVING),
+                "serving_bytes": (staging / SERVING).stat().st_size,
                 "library_versions": library_versions(),
                 **details,
             }
             manifest["signature"] = sign(manifest, self.key)
             (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-            for name in (ARTIFACT, MANIFEST):
+            for name in (ARTIFACT, SERVING, MANIFEST):
                 with open(staging / name, "rb") as handle:
                     os.fsync(handle.fileno())
             os.rename(staging, self.root / version)
@@ -188,16 +199,20 @@ class Registry:
         if not verify(manifest, signature, self.key):
             raise RegistryError(f"model version {version}: manifest signature does not match the signing key "
                                 "(tampered, or signed with another FENLIU_SIGNING_KEY): refusing to load it")
-        artifact = self.root / version / manifest.get("artifact", ARTIFACT)
-        if not artifact.is_file():
-            raise RegistryError(f"model version {version}: artifact {artifact.name} is missing")
-        if file_sha256(artifact) != manifest.get("artifact_sha256"):
-            raise RegistryError(f"model version {version}: artifact does not match its SHA-256 (corrupt or tampered): refusing to load it")
+        for name_field, hash_field in SIGNED_FILES:
+            if name_field not in manifest:
+                continue
+            path = self.root / version / manifest[name_field]
+            if not path.is_file():
+                raise RegistryError(f"model version {version}: file {path.name} is missing")
+            if file_sha256(path) != manifest.get(hash_field):
+                raise RegistryError(f"model version {version}: {path.name} does not match its SHA-256 (corrupt or tampered): refusing to load it")
         manifest["signature"] = signature
         return manifest
 
-    def load(self, version: str | None = None) -> LoadedModel:
-        """Verify, then unpickle. Library drift: minor versions of the strict libraries refuse."""
+    def _verified(self, version: str | None, strict: tuple[str, ...]) -> tuple[str, dict, list[str]]:
+        """(version, verified manifest, library-drift warnings); minor-version drift of a `strict`
+        library refuses."""
         version = version or self.active_version()
         if version is None:
             raise NoActiveModel(f"no active model in {self.root}: run `fenliu train --promote` (or `fenliu serve`, which trains one)")
@@ -209,12 +224,17 @@ class Registry:
             now = current.get(name)
             if now == was or name == "python":
                 continue
-            if name in STRICT_LIBRARIES and _minor(now or "") != _minor(was):
+            if name in strict and _minor(now or "") != _minor(was):
                 raise RegistryError(f"model version {version} was trained with {name} {was}, this installation has {now}: "
                                     "retrain it with `fenliu train --promote` (or install the recorded version)")
             warnings.append(f"model version {version} was trained with {name} {was}, running with {now}")
         for warning in warnings:
             log.warning(warning)
+        return version, manifest, warnings
+
+    def load(self, version: str | None = None) -> LoadedModel:
+        """The full scikit-learn model: verify, then unpickle. Minor drift of the strict libraries refuses."""
+        version, manifest, warnings = self._verified(version, STRICT_LIBRARIES)
         import joblib
 
         from classifier.model import RouteModel
@@ -223,3 +243,19 @@ class Registry:
         if not isinstance(model, RouteModel):
             raise RegistryError(f"model version {version} does not hold a fenliu model")
         return LoadedModel(version, model, manifest, warnings)
+
+    def load_scorer(self, version: str | None = None) -> LoadedModel:
+        """What a server needs: the verified serving export, read as plain arrays (no scikit-learn,
+        no pickle). A model saved before exports existed is loaded whole instead."""
+        from classifier.scorer import LinearScorer, ScorerFileError
+
+        version, manifest, warnings = self._verified(version, ())
+        if "serving_artifact" not in manifest:
+            log.info("model version %s has no serving export (saved by an older fenliu): loading the full model", version)
+            loaded = self.load(version)
+            return LoadedModel(version, loaded.model.compiled, manifest, loaded.warnings)
+        try:
+            scorer = LinearScorer.load(self.root / version / manifest["serving_artifact"])
+        except ScorerFileError as exc:
+            raise RegistryError(f"model version {version}: {exc}; retrain it with `fenliu train --promote`") from None
+        return LoadedModel(version, scorer, manifest, warnings)

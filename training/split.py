@@ -12,10 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus import DATA_DIR
-from training.corpus import LoadedCall
+from training.corpus import SPLIT_FILE, LoadedCall
 
-SPLIT_FILE = DATA_DIR / "splits" / "test_scenarios.json"
 TEST_SHARE = 0.2
 SEED = "fenliu-split-1"
 

@@ -13,12 +13,12 @@ from classifier.route import Router
 from corpus.errors import DataError
 from corpus.jurisdiction import load_profile
 from corpus.taxonomy import load_taxonomy
-from training.corpus import LoadedCall, bundled_files, load_files
+from training.corpus import SPLIT_FILE, BaseCorpus, LoadedCall, load_files
 from training.corpus_check import check_calls
 from training.evaluate import evaluate
 from training.fit import Progress, TrainingResult, default_params, train
 from training.registry import Registry
-from training.split import SEED, SPLIT_FILE, read_split, split_calls
+from training.split import SEED, read_split, split_calls
 
 log = logging.getLogger("fenliu.training")
 MACRO_F1_TOLERANCE = 0.01
@@ -31,17 +31,6 @@ class TrainOutcome:
     reason: str
     result: TrainingResult
     active_metrics: dict | None
-
-
-@dataclass(frozen=True)
-class BaseCorpus:
-    """The corpus every training starts from and its fixed test split (the bundled ones by default)."""
-
-    files: tuple[Path, ...] | None = None
-    split_file: Path = SPLIT_FILE
-
-    def paths(self) -> list[Path]:
-        return list(self.files) if self.files is not None else bundled_files()
 
 
 def load_training_calls(extra: list[Path], base: BaseCorpus = BaseCorpus()) -> list[LoadedCall]:

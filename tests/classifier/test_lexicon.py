@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from classifier.lexicon import MATTER_TERMS, LexiconFeatures, TermIndex, load_matter_terms
+from classifier.lexicon import LexiconFeatures
+from classifier.matter_terms import MATTER_TERMS, TermIndex, load_matter_terms
 from corpus.errors import DataError
 from corpus.taxonomy import load_taxonomy
 

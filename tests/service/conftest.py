@@ -17,7 +17,7 @@ from service.settings import Settings
 from service.storage import Storage
 from service.tokens import create_token
 from training.registry import Registry
-from training.workflow import BaseCorpus
+from training.corpus import BaseCorpus
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +60,8 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def live_server(model_home: Path):
-    """A real `fenliu serve` on a free loopback port; yields its base URL."""
+def live_server_process(model_home: Path):
+    """A real `fenliu serve` on a free loopback port; yields (process, base URL)."""
     port = free_port()
     # One test client stands for a whole room of desks: lift the per-client rate limit.
     env = {**os.environ, "FENLIU_HOME": str(model_home), "FENLIU_LOG_LEVEL": "info", "FENLIU_RATE_LIMIT_PER_MINUTE": "1000000"}
@@ -82,7 +82,13 @@ def live_server(model_home: Path):
     else:
         process.kill()
         raise RuntimeError("server did not become ready: " + (model_home / "server.log").read_text())
-    yield url
+    yield process, url
     process.terminate()
     process.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(live_server_process) -> str:
+    """The live server's base URL."""
+    return live_server_process[1]

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import httpx
+import psutil
+import pytest
 
 from service.storage import Storage
 from service.tokens import create_token
@@ -27,6 +30,19 @@ def test_errors_and_auth_over_real_http(live_server, model_home):
     trainer = create_token(storage, "trainer", "live")
     assert httpx.get(f"{live_server}/v1/admin/models", headers={"Authorization": f"Bearer {operator}"}).status_code == 403
     assert httpx.get(f"{live_server}/v1/admin/models", headers={"Authorization": f"Bearer {trainer}"}).status_code == 200
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads Linux /proc memory maps")
+def test_the_server_serves_the_signed_export_without_unpickling(live_server_process):
+    """The model reaches the server as plain arrays (serving.npz), not as a pickle: scikit-learn
+    and SciPy, whose compiled parts would show in its memory maps, are never loaded into it.
+    That is also what keeps its start under 3 s."""
+    process, url = live_server_process
+    assert httpx.get(f"{url}/readyz").json()["status"] == "ready"
+    loaded = Path(f"/proc/{process.pid}/maps").read_text() + "".join(
+        Path(f"/proc/{child.pid}/maps").read_text() for child in psutil.Process(process.pid).children(recursive=True))
+    assert "numpy" in loaded, "no numpy in the memory maps: the check would prove nothing"
+    assert "/sklearn/" not in loaded and "/scipy/" not in loaded
 
 
 def test_metrics_and_readiness_over_real_http(live_server):

@@ -31,14 +31,52 @@ def test_key_file_is_private(registry, tiny_model):
     assert mode == 0o600
 
 
-def test_tampered_artifact_is_refused(registry, tiny_model):
+@pytest.mark.parametrize("name", ["model.joblib", "serving.npz"])
+@pytest.mark.parametrize("load", ["load", "load_scorer"])
+def test_a_tampered_file_is_refused(registry, tiny_model, name, load):
     version = registry.save(tiny_model, {})
-    artifact = registry.root / version / "model.joblib"
+    artifact = registry.root / version / name
     data = bytearray(artifact.read_bytes())
     data[len(data) // 2] ^= 0x01
     artifact.write_bytes(bytes(data))
-    with pytest.raises(RegistryError, match="SHA-256"):
-        registry.load(version)
+    with pytest.raises(RegistryError, match=f"{name} does not match its SHA-256"):
+        getattr(registry, load)(version)
+
+
+def test_a_server_loads_the_signed_export_and_suggests_as_the_model_does(registry, tiny_model):
+    from classifier.route import Router
+    from classifier.scorer import LinearScorer
+    from corpus.jurisdiction import load_profile
+
+    version = registry.save(tiny_model, {})
+    loaded = registry.load_scorer(version)
+    assert isinstance(loaded.model, LinearScorer) and loaded.manifest["serving_sha256"]
+    text = "报警人称幸福小区3栋电梯困人，里面有两个老人"
+    assert Router(loaded.model, version).suggest(text, load_profile("default")) == \
+        Router(tiny_model, version).suggest(text, load_profile("default"))
+
+
+def test_a_model_saved_without_an_export_is_served_from_the_full_model(registry, tiny_model):
+    """Versions saved before serving exports existed keep working."""
+    from training.signing import sign
+
+    version = registry.save(tiny_model, {})
+    folder = registry.root / version
+    (folder / "serving.npz").unlink()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for field in ("serving_artifact", "serving_sha256", "serving_bytes", "signature"):
+        del manifest[field]
+    manifest["signature"] = sign(manifest, registry.key)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    loaded = registry.load_scorer(version)
+    assert list(loaded.model.matter_classes_) == list(tiny_model.matter_classes_)
+
+
+def test_a_missing_export_of_a_model_that_lists_one_is_refused(registry, tiny_model):
+    version = registry.save(tiny_model, {})
+    (registry.root / version / "serving.npz").unlink()
+    with pytest.raises(RegistryError, match="serving.npz is missing"):
+        registry.load_scorer(version)
 
 
 def test_manifest_with_wrong_signature_is_refused(registry, tiny_model):

@@ -10,7 +10,8 @@ from classifier.route import Router
 from corpus.errors import DataError
 from corpus.jurisdiction import load_profile
 from training.registry import Registry
-from training.workflow import BaseCorpus, train_and_register
+from training.corpus import BaseCorpus
+from training.workflow import train_and_register
 
 SMALL = {"cv_folds": 2, "max_iter": 500, "matter_c": 20.0, "tier_c": 4.0, "char_ngrams": (1, 3), "char_weight": 1.0,
          "target_precision": 0.97, "emergency_recall": 0.985}
