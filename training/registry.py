@@ -32,9 +32,6 @@ from training.signing import file_sha256, load_or_create_key, sign, verify
 log = logging.getLogger("fenliu.registry")
 ARTIFACT = "model.joblib"
 SERVING = "serving.npz"
-# (file name field, hash field) of each file a manifest vouches for; the serving export is
-# absent from models saved before it existed, which then serve from the full model.
-SIGNED_FILES = (("artifact", "artifact_sha256"), ("serving_artifact", "serving_sha256"))
 MANIFEST = "manifest.json"
 ACTIVE = "ACTIVE"
 HISTORY = "promotions.jsonl"
@@ -58,6 +55,15 @@ def library_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             versions[name] = "unknown"
     return versions
+
+
+def _signed_files(manifest: dict) -> list[tuple[str, str | None]]:
+    """(file name, recorded SHA-256) of each file a manifest vouches for: always the full model;
+    the serving export when listed (models saved before exports existed have none)."""
+    files = [(manifest.get("artifact", ARTIFACT), manifest.get("artifact_sha256"))]
+    if "serving_artifact" in manifest:
+        files.append((manifest["serving_artifact"], manifest.get("serving_sha256")))
+    return files
 
 
 def _minor(version: str) -> str:
@@ -199,13 +205,11 @@ class Registry:
         if not verify(manifest, signature, self.key):
             raise RegistryError(f"model version {version}: manifest signature does not match the signing key "
                                 "(tampered, or signed with another FENLIU_SIGNING_KEY): refusing to load it")
-        for name_field, hash_field in SIGNED_FILES:
-            if name_field not in manifest:
-                continue
-            path = self.root / version / manifest[name_field]
+        for name, digest in _signed_files(manifest):
+            path = self.root / version / name
             if not path.is_file():
                 raise RegistryError(f"model version {version}: file {path.name} is missing")
-            if file_sha256(path) != manifest.get(hash_field):
+            if file_sha256(path) != digest:
                 raise RegistryError(f"model version {version}: {path.name} does not match its SHA-256 (corrupt or tampered): refusing to load it")
         manifest["signature"] = signature
         return manifest
