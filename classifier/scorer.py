@@ -81,6 +81,10 @@ class _TfidfBlock:
     def width(self) -> int:
         return len(self.terms)
 
+    @property
+    def names(self) -> list[str]:
+        return self.terms
+
     def tokens(self, text: str) -> list[str]:
         if self.segmenter is not None:
             return self.segmenter(text)
@@ -157,7 +161,7 @@ class LinearScorer:
         self.temperature_ = float(temperature)
         self.confidence_threshold_ = float(confidence_threshold)
         self.emergency_threshold_ = float(emergency_threshold)
-        self.feature_names_ = [name for block in blocks for name in (block.names if isinstance(block, _LexiconBlock) else block.terms)]
+        self.feature_names_ = [name for block in blocks for name in block.names]
 
     # -- building from a fitted model --------------------------------------------------------
     @classmethod
