@@ -3,7 +3,8 @@
     python -m benchmarks.quality [--quick] [--json out.json]
 
 Prints macro-F1, department accuracy under every profile, emergency recall and the top-3
-accuracy on 8-character prefixes (fragments) of the test calls, for both models.
+accuracy on 8-character prefixes (fragments) of the test calls, for both models; then accuracy
+and prefix top-3 per style of record (operator_note, caller_speech, fragment).
 """
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ def _department_accuracy(truth, predicted) -> dict:
     return out
 
 
+def _mean_or_none(values: list[bool]) -> float | None:
+    return round(float(np.mean(values)), 4) if values else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help=f"only {QUICK_TYPES} matter types, 2 folds (for tests)")
@@ -47,6 +52,7 @@ def main() -> None:
         test = [c for c in test if c.call.matter_type in keep][:200]
         params.update(cv_folds=2)
     texts, matters, tiers = [c.call.text for c in test], [c.call.matter_type for c in test], [c.call.tier for c in test]
+    styles = [c.call.style or "-" for c in test]
 
     started = time.perf_counter()
     prepared = [prepare(c.call.text) for c in train]
@@ -58,27 +64,32 @@ def main() -> None:
     model = RouteModel(**params).fit(prepared, [c.call.matter_type for c in train], [c.call.tier for c in train],
                                      [c.call.scenario for c in train], forced)
     fenliu_seconds = time.perf_counter() - started
-    metrics = evaluate(Router(model, "benchmark"), texts, matters, tiers, load_profile("default"))
+    metrics = evaluate(Router(model, "benchmark"), texts, matters, tiers, load_profile("default"), styles=styles)
 
     started = time.perf_counter()
     baseline = PlainBaseline().fit([c.call.text for c in train], [c.call.matter_type for c in train], [c.call.tier for c in train])
     baseline_seconds = time.perf_counter() - started
     b_matter, b_tier, _ = baseline.predict(texts)
     emergencies = [i for i, t in enumerate(tiers) if t == "emergency"]
-    prefixes = [(t[:PREFIX_CHARS], m) for t, m in zip(texts, matters) if len(t) > PREFIX_CHARS]
-    _, _, b_top3 = baseline.predict([p for p, _ in prefixes])
+    prefixes = [(t[:PREFIX_CHARS], m, s) for t, m, s in zip(texts, matters, styles) if len(t) > PREFIX_CHARS]
+    _, _, b_top3 = baseline.predict([p for p, _, _ in prefixes])
+    b_prefix_hit = [m in top for (_, m, _), top in zip(prefixes, b_top3)]
     result = {
         "machine": machine(), "train_records": len(train), "test_records": len(test),
         "fenliu": {"macro_f1": metrics["macro_f1"], "accuracy": metrics["accuracy"],
                    "department_accuracy": {code: round(1 - rate, 4) for code, rate in metrics["misrouting_by_profile"].items()},
                    "emergency_recall": metrics["emergency_recall"], "under_triage_rate": metrics["under_triage_rate"],
                    "prefix_top3_accuracy": metrics["prefix_top3_accuracy"], "needs_human_rate": metrics["needs_human_rate"],
-                   "alone_accuracy": metrics["alone_accuracy"], "fit_seconds": round(fenliu_seconds, 1)},
+                   "alone_accuracy": metrics["alone_accuracy"], "by_style": metrics["by_style"], "fit_seconds": round(fenliu_seconds, 1)},
         "baseline": {"macro_f1": round(float(f1_score(matters, b_matter, average="macro", zero_division=0)), 4),
                      "accuracy": round(float(np.mean(np.array(matters) == b_matter)), 4),
                      "department_accuracy": _department_accuracy(matters, b_matter),
                      "emergency_recall": round(float(np.mean([b_tier[i] == "emergency" for i in emergencies])), 4) if emergencies else None,
-                     "prefix_top3_accuracy": round(float(np.mean([m in top for (_, m), top in zip(prefixes, b_top3)])), 4),
+                     "prefix_top3_accuracy": round(float(np.mean(b_prefix_hit)), 4),
+                     "by_style": {style: {"calls": styles.count(style),
+                                          "accuracy": round(float(np.mean([m == b for m, b, s in zip(matters, b_matter, styles) if s == style])), 4),
+                                          "prefix_top3_accuracy": _mean_or_none([h for h, (_, _, s) in zip(b_prefix_hit, prefixes) if s == style])}
+                                  for style in sorted(set(styles))},
                      "fit_seconds": round(baseline_seconds, 1)},
     }
     print(f"{'metric':<28}{'fenliu':>10}{'baseline':>10}")
@@ -87,6 +98,10 @@ def main() -> None:
     for code in result["fenliu"]["department_accuracy"]:
         print(f"{'department_accuracy ' + code:<28}{result['fenliu']['department_accuracy'][code]!s:>10}"
               f"{result['baseline']['department_accuracy'][code]!s:>10}")
+    for style, row in metrics["by_style"].items():
+        base = result["baseline"]["by_style"][style]
+        print(f"{'accuracy ' + style:<28}{row['accuracy']!s:>10}{base['accuracy']!s:>10}")
+        print(f"{'prefix_top3 ' + style:<28}{row['prefix_top3_accuracy']!s:>10}{base['prefix_top3_accuracy']!s:>10}")
     print(f"{'needs_human_rate':<28}{result['fenliu']['needs_human_rate']!s:>10}")
     print(f"{'alone_accuracy':<28}{result['fenliu']['alone_accuracy']!s:>10}")
     write_json(result, args.json)

@@ -36,9 +36,23 @@ def _rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
+def _by_style(styles: list[str | None], correct: np.ndarray, prefix_hit: dict[int, bool]) -> dict:
+    out = {}
+    for style in sorted({s or "-" for s in styles}):
+        rows = [i for i, s in enumerate(styles) if (s or "-") == style]
+        prefixed = [prefix_hit[i] for i in rows if i in prefix_hit]
+        out[style] = {"calls": len(rows), "accuracy": _rate(int(correct[rows].sum()), len(rows)),
+                      "prefix_top3_accuracy": _rate(sum(prefixed), len(prefixed))}
+    return out
+
+
 def evaluate(router: Router, texts: list[str], matter_types: list[str], tiers: list[str], profile: Profile,
-             all_profiles: bool = True, examples_per_confusion: int = 3) -> dict:
-    """Every metric of `fenliu evaluate` for labelled calls under one profile (plus all bundled)."""
+             all_profiles: bool = True, examples_per_confusion: int = 3, styles: list[str | None] | None = None) -> dict:
+    """Every metric of `fenliu evaluate` for labelled calls under one profile (plus all bundled).
+
+    With `styles` (each call's `style`, or None), accuracy and prefix top-3 are also given per
+    style: an operator's note, a caller's words and a typed fragment are different problems.
+    """
     predictions, kept, skipped = [], [], []
     for index, text in enumerate(texts):
         try:
@@ -91,7 +105,7 @@ def evaluate(router: Router, texts: list[str], matter_types: list[str], tiers: l
                 "true_tier": true_tiers[i], "predicted_tier": predicted_tiers[i]}
                for i in wrong[np.argsort(-confidence[wrong])][:25]]
 
-    prefix_hits, prefix_total = 0, 0
+    prefix_hit: dict[int, bool] = {}
     for i, index in enumerate(kept):
         text = texts[index]
         if len(text) <= PREFIX_CHARS:
@@ -99,11 +113,11 @@ def evaluate(router: Router, texts: list[str], matter_types: list[str], tiers: l
         try:
             prefix_prediction = router.suggest(text[:PREFIX_CHARS], profile)
         except UnusableText:
-            prefix_total += 1
+            prefix_hit[i] = False
             continue
         top3 = [prefix_prediction["matter_type"]] + [a["matter_type"] for a in prefix_prediction["alternatives"][:2]]
-        prefix_hits += truth[i] in top3
-        prefix_total += 1
+        prefix_hit[i] = bool(truth[i] in top3)
+    prefix_hits, prefix_total = sum(prefix_hit.values()), len(prefix_hit)
 
     result = {
         "records": len(texts),
@@ -133,6 +147,8 @@ def evaluate(router: Router, texts: list[str], matter_types: list[str], tiers: l
                              "counts": confusion_matrix(truth, predicted, labels=labels).tolist() if len(kept) else []},
         "tier_confusion": {t: dict(Counter(p for tt, p in zip(true_tiers, predicted_tiers) if tt == t)) for t in TIER_ORDER},
     }
+    if styles is not None:
+        result["by_style"] = _by_style([styles[i] for i in kept], correct, prefix_hit)
     if all_profiles:
         result["misrouting_by_profile"] = {code: misrouting(load_profile(code))["misrouting_rate"] for code in bundled_profile_codes()}
     return result

@@ -90,7 +90,8 @@ def train(calls: list[LoadedCall], params: dict | None = None, progress: Progres
     router = Router(model, model_version)
     metrics = timer.step("evaluate on test split", lambda: evaluate(
         router, [c.call.text for c in split.test], [c.call.matter_type for c in split.test],
-        [c.call.tier for c in split.test], load_profile(evaluation_profile))) if split.test else {}
+        [c.call.tier for c in split.test], load_profile(evaluation_profile),
+        styles=[c.call.style for c in split.test])) if split.test else {}
     counts = {"train": len(split.train), "test": len(split.test), "total": len(calls),
               "sources": dict(Counter(c.call.source or "hand" for c in calls)),
               "matter_types": len({c.call.matter_type for c in split.train})}

@@ -65,6 +65,8 @@ def write_report(metrics: dict, folder: Path) -> Path:
     confusions = "".join(
         f"<tr><td>{esc(c['true'])}</td><td>{esc(c['predicted'])}</td><td>{c['count']}</td>"
         f"<td>{'<br>'.join(esc(e) for e in c['examples'])}</td></tr>" for c in metrics["top_confusions"])
+    by_style = "".join(f"<tr><td>{esc(style)}</td><td>{r['calls']}</td><td>{r['accuracy']}</td><td>{r['prefix_top3_accuracy']}</td></tr>"
+                       for style, r in (metrics.get("by_style") or {}).items())
     by_profile = "".join(f"<tr><td>{esc(p)}</td><td>{r}</td></tr>" for p, r in (metrics.get("misrouting_by_profile") or {}).items())
     page = f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>fenliu evaluation {esc(str(metrics.get('model_version')))}</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#111}}table{{border-collapse:collapse;margin:1em 0}}
@@ -73,6 +75,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;font-size:14px;vertical-align:top}}
 <p>model {esc(str(metrics.get('model_version')))} · profile {esc(str(metrics.get('profile')))} · {metrics['scored']} calls scored ({metrics['unusable']} unusable)</p>
 <table>{rows}</table>
 <h2>按辖区错派率 · misrouting by profile</h2><table>{by_profile}</table>
+<h2>按记录类型 · by style</h2><table><tr><th>style</th><th>calls</th><th>accuracy</th><th>prefix top-3</th></tr>{by_style}</table>
 <h2>混淆矩阵 · confusion matrix</h2><img src="confusion.png" alt="confusion matrix" style="max-width:100%">
 <h2>可靠性图 · reliability diagram</h2><img src="reliability.png" alt="reliability diagram">
 <h2>主要混淆 · top confusions</h2><table><tr><th>true</th><th>predicted</th><th>n</th><th>examples</th></tr>{confusions}</table>

@@ -68,7 +68,8 @@ def active_metrics_on_split(registry: Registry, calls: list[LoadedCall], split_f
     test = split_calls(calls, read_split(split_file)).test
     router = Router(loaded.model, loaded.version)
     return evaluate(router, [c.call.text for c in test], [c.call.matter_type for c in test],
-                    [c.call.tier for c in test], load_profile(profile), all_profiles=False)
+                    [c.call.tier for c in test], load_profile(profile), all_profiles=False,
+                    styles=[c.call.style for c in test])
 
 
 def train_and_register(registry: Registry, extra: list[Path] | None = None, promote: bool = False, force: bool = False,

@@ -95,7 +95,7 @@ def evaluate_cmd(data: Path | None, profile: str | None, report: Path | None) ->
     chosen = load_profile(profile or config.profile, config.county_profiles_dir)
     router = active_router()
     metrics = evaluate(router, [c.call.text for c in calls], [c.call.matter_type for c in calls],
-                       [c.call.tier for c in calls], chosen)
+                       [c.call.tier for c in calls], chosen, styles=[c.call.style for c in calls])
     if report:
         from training.report import write_report
 
