@@ -1,4 +1,4 @@
-"""The fitted model: features, a matter-type classifier and a tier classifier, as one unit.
+"""The fitted model: features, a matter-type classifier and the tier models, as one unit.
 
 Keeps the scikit-learn estimator contract (parameters in __init__, learned state ending in _,
 fit returns self) so training, cross-validation and saving treat it as one object. Its
@@ -15,15 +15,17 @@ from sklearn.model_selection import GroupKFold
 
 from classifier.calibration import calibrated, confidence_threshold, fit_temperature, recall_threshold
 from classifier.features import build_features
-from classifier.scorer import TIERS, LinearScorer, ModelOutput, decide_tier
+from classifier.scorer import TIERS, LinearScorer, ModelOutput, compose_tiers, decide_tier
 
 
 class RouteModel(BaseEstimator):
-    def __init__(self, matter_c: float = 20.0, tier_c: float = 4.0, char_ngrams: tuple[int, int] = (1, 3),
+    def __init__(self, matter_c: float = 20.0, tier_c: float = 4.0, emergency_c: float = 0.5,
+                 char_ngrams: tuple[int, int] = (1, 3),
                  char_weight: float = 1.0, lexicon_weight: float = 0.0, cv_folds: int = 4, target_precision: float = 0.97,
                  emergency_recall: float = 0.985, max_iter: int = 300):
         self.matter_c = matter_c
         self.tier_c = tier_c
+        self.emergency_c = emergency_c
         self.char_ngrams = char_ngrams
         self.char_weight = char_weight
         self.lexicon_weight = lexicon_weight
@@ -39,7 +41,9 @@ class RouteModel(BaseEstimator):
         X = features.fit_transform(texts)
         matter_clf = LogisticRegression(C=self.matter_c, max_iter=self.max_iter).fit(X, matters)
         tier_clf = LogisticRegression(C=self.tier_c, max_iter=self.max_iter, class_weight="balanced").fit(X, tiers)
-        return features, matter_clf, tier_clf
+        emergency_clf = LogisticRegression(C=self.emergency_c, max_iter=self.max_iter,
+                                           class_weight="balanced").fit(X, tiers == "emergency")
+        return features, matter_clf, tier_clf, emergency_clf
 
     def fit(self, texts: list[str], matter_types: list[str], tiers: list[str], groups: list[str],
             forced_emergency: list[bool] | None = None, progress=None) -> "RouteModel":
@@ -56,16 +60,18 @@ class RouteModel(BaseEstimator):
         for fold, (train, test) in enumerate(folds.split(texts, matters, groups)):
             if progress:
                 progress(f"calibration fold {fold + 1}/{self.cv_folds}")
-            features, matter_clf, tier_clf = self._fit_parts([texts[i] for i in train], matters[train], tier_labels[train])
+            features, matter_clf, _, emergency_clf = self._fit_parts([texts[i] for i in train], matters[train],
+                                                                      tier_labels[train])
             X_test = features.transform([texts[i] for i in test])
             logits = np.full((len(test), len(self.matter_classes_)), -1e3)
             columns = [matter_index[c] for c in matter_clf.classes_]
             logits[:, columns] = matter_clf.decision_function(X_test)
             oof_logits[test] = logits
-            oof_emergency[test] = tier_clf.predict_proba(X_test)[:, list(tier_clf.classes_).index("emergency")]
+            oof_emergency[test] = emergency_clf.predict_proba(X_test)[:, list(emergency_clf.classes_).index(True)]
         if progress:
             progress("final fit on all training records")
-        self.features_, self.matter_clf_, self.tier_clf_ = self._fit_parts(list(texts), matters, tier_labels)
+        self.features_, self.matter_clf_, self.tier_clf_, self.emergency_clf_ = self._fit_parts(list(texts), matters,
+                                                                                               tier_labels)
         truth = np.array([matter_index[m] for m in matters])
         self.temperature_ = fit_temperature(oof_logits, truth)
         probabilities = calibrated(oof_logits, self.temperature_)
@@ -115,8 +121,14 @@ class RouteModel(BaseEstimator):
         one-text scorer is checked and benchmarked against."""
         X = self.features_.transform(prepared_texts)
         matter = calibrated(self.matter_clf_.decision_function(X), self.temperature_)
-        tier = self.tier_clf_.predict_proba(X)[:, self.tier_columns_]
+        tier = compose_tiers(self.tier_clf_.predict_proba(X)[:, self.tier_columns_], self._emergency_probability(X))
         return [ModelOutput(matter[i], tier[i], X[i]) for i in range(X.shape[0])]
+
+    def _emergency_probability(self, X) -> np.ndarray | None:
+        head = getattr(self, "emergency_clf_", None)  # models saved before the head have none
+        if head is None:
+            return None
+        return head.predict_proba(X)[:, list(head.classes_).index(True)]
 
     def decide_tier(self, tier_probabilities: np.ndarray) -> str:
         return decide_tier(tier_probabilities, self.emergency_threshold_)

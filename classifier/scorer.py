@@ -51,6 +51,25 @@ def softmax(values: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
+def compose_tiers(three: np.ndarray, emergency: np.ndarray | None) -> np.ndarray:
+    """Tier probabilities (aligned with TIERS) from the three-way model and the emergency head.
+
+    The emergency head is a separate yes/no model: at the recall the contract asks for it flags
+    far fewer non-emergencies than the three-way model's emergency column (docs/model.md). Its
+    probability is the emergency share; the three-way model splits the rest between urgent and
+    routine. Without a head (models saved before it existed) the three-way model decides alone.
+    """
+    if emergency is None:
+        return three
+    rest = three[..., 1:] / np.maximum(three[..., 1:].sum(axis=-1, keepdims=True), 1e-12)
+    emergency = np.asarray(emergency, dtype=np.float64)[..., None]
+    return np.concatenate([emergency, (1.0 - emergency) * rest], axis=-1)
+
+
+def sigmoid(value):
+    return 1.0 / (1.0 + np.exp(-value))
+
+
 def decide_tier(tier_probabilities: np.ndarray, emergency_threshold: float) -> str:
     """Emergency above the recall-chosen threshold, else the likelier of urgent and routine."""
     if tier_probabilities[0] >= emergency_threshold:
@@ -158,6 +177,8 @@ class LinearScorer:
         self.tier_weights = np.ascontiguousarray(tier_weights)
         self.tier_bias = np.asarray(tier_bias, dtype=np.float64)
         self.tier_columns_ = list(tier_columns)
+        # A fourth tier column, when present, is the emergency head's logit (see compose_tiers).
+        self.emergency_head = self.tier_weights.shape[1] == len(TIERS) + 1
         self.temperature_ = float(temperature)
         self.confidence_threshold_ = float(confidence_threshold)
         self.emergency_threshold_ = float(emergency_threshold)
@@ -181,9 +202,15 @@ class LinearScorer:
                 block = _TfidfBlock(name, terms, part.idf_, offset, weight, tuple(part.ngram_range), segmenter)
             blocks.append(block)
             offset += block.width
+        tier_weights, tier_bias = model.tier_clf_.coef_.T, model.tier_clf_.intercept_
+        head = getattr(model, "emergency_clf_", None)
+        if head is not None:
+            sign = 1.0 if bool(head.classes_[1]) else -1.0  # column for "is an emergency"
+            tier_weights = np.hstack([tier_weights, sign * head.coef_.T]).astype(tier_weights.dtype)
+            tier_bias = np.concatenate([tier_bias, sign * head.intercept_])
         # Views on the estimators' own (float32) weights, not float64 copies: 15 MB less per worker.
         return cls(blocks, model.matter_classes_, model.matter_clf_.coef_.T, model.matter_clf_.intercept_,
-                   model.tier_clf_.coef_.T, model.tier_clf_.intercept_, model.tier_columns_, model.temperature_,
+                   tier_weights, tier_bias, model.tier_columns_, model.temperature_,
                    model.confidence_threshold_, model.emergency_threshold_)
 
     # -- the serving export ------------------------------------------------------------------
@@ -265,7 +292,9 @@ class LinearScorer:
     def score_one(self, text: str) -> ModelOutput:
         row = self.row(text)
         matter_logits, tier_logits = self.scores(row)
-        return ModelOutput(softmax(matter_logits / self.temperature_), softmax(tier_logits)[self.tier_columns_], row)
+        three = softmax(tier_logits[:len(TIERS)])[self.tier_columns_]
+        emergency = sigmoid(tier_logits[len(TIERS)]) if self.emergency_head else None
+        return ModelOutput(softmax(matter_logits / self.temperature_), compose_tiers(three, emergency), row)
 
     def score_texts(self, prepared_texts: list[str]) -> list[ModelOutput]:
         return [self.score_one(text) for text in prepared_texts]

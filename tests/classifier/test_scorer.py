@@ -42,8 +42,28 @@ def test_scorer_probabilities_equal_the_estimators(tiny_model, text):
     batch = tiny_model.score_texts([prepared, prepared])[0]
     assert np.allclose(single.matter_probabilities, batch.matter_probabilities, atol=1e-6)
     assert np.allclose(single.tier_probabilities, batch.tier_probabilities, atol=1e-6)
-    expected_tier = tiny_model.tier_clf_.predict_proba(X)[0][tiny_model.tier_columns_]
-    assert np.allclose(single.tier_probabilities, expected_tier, atol=1e-6)
+    three = tiny_model.tier_clf_.predict_proba(X)[0][tiny_model.tier_columns_]
+    emergency = tiny_model.emergency_clf_.predict_proba(X)[0][list(tiny_model.emergency_clf_.classes_).index(True)]
+    assert single.tier_probabilities[0] == pytest.approx(emergency, abs=1e-6)
+    assert single.tier_probabilities.sum() == pytest.approx(1.0, abs=1e-6)
+    # urgent and routine keep the three-way model's proportions
+    assert single.tier_probabilities[1] / single.tier_probabilities[2] == pytest.approx(three[1] / three[2], rel=1e-5)
+
+
+def test_models_saved_before_the_emergency_head_still_score(tiny_model, tmp_path):
+    """An older model (no emergency head) is served from its three-way tier model alone."""
+    import copy
+
+    old = copy.copy(tiny_model)
+    old.__dict__.pop("_compiled", None)
+    del old.emergency_clf_
+    prepared = prepare(TEXTS[0])
+    expected = tiny_model.tier_clf_.predict_proba(tiny_model.features_.transform([prepared]))[0][tiny_model.tier_columns_]
+    assert np.allclose(old.score_texts([prepared, prepared])[0].tier_probabilities, expected, atol=1e-6)
+    old.compiled.save(tmp_path / "serving.npz")
+    reloaded = LinearScorer.load(tmp_path / "serving.npz")
+    assert not reloaded.emergency_head
+    assert np.allclose(reloaded.score_one(prepared).tier_probabilities, expected, atol=1e-6)
 
 
 @pytest.mark.parametrize("text", TEXTS)
