@@ -47,7 +47,10 @@ class RedFlagLexicon:
             self.names[flag["code"]] = flag["name"]
             for term in flag["terms"]:
                 self.code_of.setdefault(term, flag["code"])
-        terms = sorted(self.code_of, key=len, reverse=True)
+        # Longer harmless phrases that contain a term ("还在打桩" ⊃ "还在打") win the match and
+        # are dropped in find().
+        not_danger = {str(phrase) for phrase in data.get("not_danger") or []}
+        terms = sorted(set(self.code_of) | not_danger, key=len, reverse=True)
         self.pattern = re.compile("|".join(re.escape(t) for t in terms))
 
     def _clause_bounds(self, text: str, start: int, end: int) -> tuple[int, int]:
@@ -73,9 +76,9 @@ class RedFlagLexicon:
         """Flags in a normalised view, as spans of the original text."""
         flags = []
         for match in self.pattern.finditer(view.text):
-            if self._negated(view.text, match.start(), match.end()):
+            code = self.code_of.get(match.group())
+            if code is None or self._negated(view.text, match.start(), match.end()):
                 continue
-            code = self.code_of[match.group()]
             start, end = view.span_in_original(match.start(), match.end())
             flags.append(RedFlag(code, original[start:end], start, end, self.life_threat[code]))
         return flags

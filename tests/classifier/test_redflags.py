@@ -24,6 +24,9 @@ def flags(text: str):
     ("后山滑坡了，石头滚下来", "landslide"),
     ("车撞了，司机流血不止", "bleeding"),
     ("孩子被锁在车里了", "child_danger"),
+    ("楼上邻居家里在打架，有人喊救命，还有刀", "weapon"),
+    ("楼上邻居家里在打架，有人喊救命，还有刀", "violence_ongoing"),
+    ("河边有人在喊救命", "cry_for_help"),
 ])
 def test_danger_is_flagged(text, code):
     assert code in {f.code for f in flags(text)}
@@ -37,6 +40,14 @@ def test_danger_is_flagged(text, code):
     "火已经灭了",
     "小区停水了",
     "老板拖欠工资三个月",
+    # harmless phrases that contain a flag term
+    "工地晚上十二点还在打桩，吵得睡不着",
+    "物业的人还在打扫楼道",
+    "我把钥匙锁在车里了，开锁师傅要三百",
+    "水龙头拧开水出不来，一滴都没有",
+    "机顶盒没反应，电视没信号",
+    "车胎漏气了，路边补胎店乱收费",
+    "老板拖了半年，这是我们的救命钱",
 ])
 def test_negated_or_absent_danger_is_not_flagged(text):
     assert flags(text) == []
