@@ -20,7 +20,7 @@ from classifier.prepare import prepare
 from classifier.route import Router
 from corpus.jurisdiction import bundled_profile_codes, load_profile
 from training.baseline import PlainBaseline
-from training.evaluate import PREFIX_CHARS, evaluate
+from training.evaluate import PREFIX_CHARS, by_style, evaluate
 from training.fit import default_params
 
 QUICK_TYPES = 8
@@ -32,10 +32,6 @@ def _department_accuracy(truth, predicted) -> dict:
         profile = load_profile(code)
         out[code] = round(float(np.mean([profile.route(t).unit == profile.route(p).unit for t, p in zip(truth, predicted)])), 4)
     return out
-
-
-def _mean_or_none(values: list[bool]) -> float | None:
-    return round(float(np.mean(values)), 4) if values else None
 
 
 def main() -> None:
@@ -71,9 +67,9 @@ def main() -> None:
     baseline_seconds = time.perf_counter() - started
     b_matter, b_tier, _ = baseline.predict(texts)
     emergencies = [i for i, t in enumerate(tiers) if t == "emergency"]
-    prefixes = [(t[:PREFIX_CHARS], m, s) for t, m, s in zip(texts, matters, styles) if len(t) > PREFIX_CHARS]
-    _, _, b_top3 = baseline.predict([p for p, _, _ in prefixes])
-    b_prefix_hit = [m in top for (_, m, _), top in zip(prefixes, b_top3)]
+    prefixed = [i for i, t in enumerate(texts) if len(t) > PREFIX_CHARS]
+    _, _, b_top3 = baseline.predict([texts[i][:PREFIX_CHARS] for i in prefixed])
+    b_prefix_hit = {i: matters[i] in top for i, top in zip(prefixed, b_top3)}
     result = {
         "machine": machine(), "train_records": len(train), "test_records": len(test),
         "fenliu": {"macro_f1": metrics["macro_f1"], "accuracy": metrics["accuracy"],
@@ -85,11 +81,8 @@ def main() -> None:
                      "accuracy": round(float(np.mean(np.array(matters) == b_matter)), 4),
                      "department_accuracy": _department_accuracy(matters, b_matter),
                      "emergency_recall": round(float(np.mean([b_tier[i] == "emergency" for i in emergencies])), 4) if emergencies else None,
-                     "prefix_top3_accuracy": round(float(np.mean(b_prefix_hit)), 4),
-                     "by_style": {style: {"calls": styles.count(style),
-                                          "accuracy": round(float(np.mean([m == b for m, b, s in zip(matters, b_matter, styles) if s == style])), 4),
-                                          "prefix_top3_accuracy": _mean_or_none([h for h, (_, _, s) in zip(b_prefix_hit, prefixes) if s == style])}
-                                  for style in sorted(set(styles))},
+                     "prefix_top3_accuracy": round(float(np.mean(list(b_prefix_hit.values()))), 4),
+                     "by_style": by_style(styles, np.array(matters) == b_matter, b_prefix_hit),
                      "fit_seconds": round(baseline_seconds, 1)},
     }
     print(f"{'metric':<28}{'fenliu':>10}{'baseline':>10}")

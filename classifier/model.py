@@ -15,7 +15,7 @@ from sklearn.model_selection import GroupKFold
 
 from classifier.calibration import calibrated, confidence_threshold, fit_temperature, recall_threshold
 from classifier.features import build_features
-from classifier.scorer import TIERS, LinearScorer, ModelOutput, compose_tiers, decide_tier
+from classifier.scorer import TIERS, LinearScorer, ModelOutput, compose_tiers, decide_tier, emergency_column
 
 
 class RouteModel(BaseEstimator):
@@ -67,7 +67,7 @@ class RouteModel(BaseEstimator):
             columns = [matter_index[c] for c in matter_clf.classes_]
             logits[:, columns] = matter_clf.decision_function(X_test)
             oof_logits[test] = logits
-            oof_emergency[test] = emergency_clf.predict_proba(X_test)[:, list(emergency_clf.classes_).index(True)]
+            oof_emergency[test] = emergency_clf.predict_proba(X_test)[:, emergency_column(emergency_clf.classes_)]
         if progress:
             progress("final fit on all training records")
         self.features_, self.matter_clf_, self.tier_clf_, self.emergency_clf_ = self._fit_parts(list(texts), matters,
@@ -128,7 +128,7 @@ class RouteModel(BaseEstimator):
         head = getattr(self, "emergency_clf_", None)  # models saved before the head have none
         if head is None:
             return None
-        return head.predict_proba(X)[:, list(head.classes_).index(True)]
+        return head.predict_proba(X)[:, emergency_column(head.classes_)]
 
     def decide_tier(self, tier_probabilities: np.ndarray) -> str:
         return decide_tier(tier_probabilities, self.emergency_threshold_)

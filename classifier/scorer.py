@@ -66,6 +66,11 @@ def compose_tiers(three: np.ndarray, emergency: np.ndarray | None) -> np.ndarray
     return np.concatenate([emergency, (1.0 - emergency) * rest], axis=-1)
 
 
+def emergency_column(classes) -> int:
+    """Which of the emergency head's two columns (its `classes_`) means "is an emergency"."""
+    return list(classes).index(True)
+
+
 def sigmoid(value):
     return 1.0 / (1.0 + np.exp(-value))
 
@@ -205,7 +210,7 @@ class LinearScorer:
         tier_weights, tier_bias = model.tier_clf_.coef_.T, model.tier_clf_.intercept_
         head = getattr(model, "emergency_clf_", None)
         if head is not None:
-            sign = 1.0 if bool(head.classes_[1]) else -1.0  # column for "is an emergency"
+            sign = 1.0 if emergency_column(head.classes_) == 1 else -1.0  # logit of "is an emergency"
             tier_weights = np.hstack([tier_weights, sign * head.coef_.T]).astype(tier_weights.dtype)
             tier_bias = np.concatenate([tier_bias, sign * head.intercept_])
         # Views on the estimators' own (float32) weights, not float64 copies: 15 MB less per worker.

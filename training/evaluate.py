@@ -36,7 +36,9 @@ def _rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
-def _by_style(styles: list[str | None], correct: np.ndarray, prefix_hit: dict[int, bool]) -> dict:
+def by_style(styles: list[str | None], correct: np.ndarray, prefix_hit: dict[int, bool]) -> dict:
+    """Accuracy and prefix top-3 per style; `prefix_hit` maps a call's position to whether its
+    prefix's top 3 held the right type (calls too short for a prefix are absent)."""
     out = {}
     for style in sorted({s or "-" for s in styles}):
         rows = [i for i, s in enumerate(styles) if (s or "-") == style]
@@ -148,7 +150,7 @@ def evaluate(router: Router, texts: list[str], matter_types: list[str], tiers: l
         "tier_confusion": {t: dict(Counter(p for tt, p in zip(true_tiers, predicted_tiers) if tt == t)) for t in TIER_ORDER},
     }
     if styles is not None:
-        result["by_style"] = _by_style([styles[i] for i in kept], correct, prefix_hit)
+        result["by_style"] = by_style([styles[i] for i in kept], correct, prefix_hit)
     if all_profiles:
         result["misrouting_by_profile"] = {code: misrouting(load_profile(code))["misrouting_rate"] for code in bundled_profile_codes()}
     return result

@@ -17,9 +17,13 @@ def calls():
 
 
 @pytest.fixture(scope="module")
-def by_style(tiny_model, calls) -> dict:
-    metrics = evaluate(Router(tiny_model, "tiny"), [c.text for c in calls], [c.matter_type for c in calls],
-                       [c.tier for c in calls], load_profile("default"), styles=[c.style for c in calls])
+def metrics(tiny_model, calls) -> dict:
+    return evaluate(Router(tiny_model, "tiny"), [c.text for c in calls], [c.matter_type for c in calls],
+                    [c.tier for c in calls], load_profile("default"), styles=[c.style for c in calls])
+
+
+@pytest.fixture(scope="module")
+def by_style(metrics) -> dict:
     return metrics["by_style"]
 
 
@@ -48,8 +52,6 @@ def test_without_styles_there_is_no_breakdown(tiny_model, calls):
     assert "by_style" not in metrics
 
 
-def test_report_shows_the_style_table(tmp_path, tiny_model, calls, by_style):
-    metrics = evaluate(Router(tiny_model, "tiny"), [c.text for c in calls], [c.matter_type for c in calls],
-                       [c.tier for c in calls], load_profile("default"), styles=[c.style for c in calls])
+def test_report_shows_the_style_table(tmp_path, metrics):
     page = write_report(metrics, tmp_path / "report").read_text(encoding="utf-8")
     assert "by style" in page and "caller_speech" in page
