@@ -15,8 +15,8 @@ import logging
 import os
 import platform
 import shutil
+import secrets
 import tempfile
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
@@ -95,7 +95,7 @@ class Registry:
         Written into a temporary folder first and renamed into place: a failure (disk full)
         leaves no partial version and the active model untouched."""
         self.root.mkdir(parents=True, exist_ok=True)
-        version = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + f"-{os.getpid() % 1000:03d}{int(time.time_ns() % 1000):03d}"
+        version = self._new_version(datetime.now(timezone.utc))
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.root))
         try:
             import joblib
@@ -125,6 +125,15 @@ class Registry:
             raise
         log.info("saved model version %s", version)
         return version
+
+    def _new_version(self, now: datetime) -> str:
+        """The time to the second, then a random suffix no version folder has yet: two models
+        saved in the same second (one training job after another) must never collide."""
+        stamp = now.strftime("%Y%m%dT%H%M%S")
+        while True:
+            version = f"{stamp}-{secrets.randbelow(1_000_000):06d}"
+            if not (self.root / version).exists():
+                return version
 
     def _write_pointer(self, version: str, action: str) -> None:
         fd, temporary = tempfile.mkstemp(prefix=".active-", dir=self.root)

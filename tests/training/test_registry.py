@@ -157,3 +157,17 @@ def test_failed_save_leaves_nothing_and_keeps_the_active_model(registry, tiny_mo
     assert registry.versions() == [good]
     assert registry.active_version() == good
     assert not [p for p in registry.root.iterdir() if p.name.startswith(".staging-")]
+
+
+def test_a_version_saved_in_the_same_second_gets_its_own_folder(registry, monkeypatch):
+    """Two models saved in one second (one training job after another) must never collide."""
+    from datetime import datetime, timezone
+
+    import training.registry
+
+    now = datetime(2026, 11, 23, 13, 14, 34, tzinfo=timezone.utc)
+    registry.root.mkdir(parents=True, exist_ok=True)
+    (registry.root / "20261123T131434-000259").mkdir()
+    draws = iter([259, 259, 260])
+    monkeypatch.setattr(training.registry.secrets, "randbelow", lambda _: next(draws))
+    assert registry._new_version(now) == "20261123T131434-000260"
